@@ -1,0 +1,3 @@
+"""Websocket routes of every app, collected in one list."""
+
+websocket_urlpatterns = []

@@ -1,0 +1,29 @@
+import os
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+FACES_DIR = Path(os.environ.get("FACES_DIR", Path(settings.BASE_DIR).parent / "shared" / "faces"))
+
+
+@pytest.fixture
+def faces_dir() -> Path:
+    """The shared face photos (never copied into the repository)."""
+    if not FACES_DIR.is_dir():
+        pytest.skip(f"face photos not found at {FACES_DIR} (set FACES_DIR)")
+    return FACES_DIR
+
+
+def _is_postgres() -> bool:
+    return settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
+
+
+def pytest_collection_modifyitems(config, items):
+    skip_pg = pytest.mark.skip(reason="needs PostgreSQL: set DATABASE_URL=postgres://...")
+    skip_redis = pytest.mark.skip(reason="needs Redis: set REDIS_URL=redis://...")
+    for item in items:
+        if "postgres" in item.keywords and not _is_postgres():
+            item.add_marker(skip_pg)
+        if "redis" in item.keywords and not settings.REDIS_URL:
+            item.add_marker(skip_redis)

@@ -1,0 +1,116 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from training.scope import ScopePaths
+
+
+class ProjectStatus(models.TextChoices):
+    """申报 → 联合遴选 → 专家评审 → 择优确定 → 合同 → 实施 → 验收 (SPEC 三(一))."""
+
+    DRAFT = "draft", _("草稿")
+    SUBMITTED = "submitted", _("已申报")
+    EXPERT_REVIEW = "expert_review", _("专家评审中")
+    SELECTED = "selected", _("已入选")
+    REJECTED = "rejected", _("未入选")
+    CONTRACTED = "contracted", _("已签订合同")
+    IN_PROGRESS = "in_progress", _("实施中")
+    ACCEPTED = "accepted", _("已验收")
+
+
+class TrainingProject(models.Model):
+    """A fund-financed training project of a region, run by a provider (or applied for by a chemical park)."""
+
+    code = models.CharField(_("项目编号"), max_length=32, unique=True)
+    name = models.CharField(_("项目名称"), max_length=200)
+    region = models.ForeignKey(
+        "training.Region", verbose_name=_("项目地区"), on_delete=models.PROTECT, related_name="projects"
+    )
+    provider = models.ForeignKey(
+        "training.Provider",
+        verbose_name=_("实施培训机构"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="projects",
+    )
+    park = models.ForeignKey(
+        "training.ChemicalPark",
+        verbose_name=_("申报化工园区"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="projects",
+    )
+    year = models.PositiveSmallIntegerField(_("年度"))
+    status = models.CharField(_("状态"), max_length=16, choices=ProjectStatus.choices, default=ProjectStatus.DRAFT)
+    auditors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("第三方机构"), blank=True, related_name="audited_projects"
+    )
+    experts = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("评审专家"), blank=True, related_name="reviewed_projects"
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    scope_paths = ScopePaths(region=("region",), park=("park",), provider=("provider",), project=("",))
+
+    class Meta:
+        verbose_name = _("培训项目")
+        verbose_name_plural = _("培训项目")
+        ordering = ["-year", "code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(provider__isnull=False) | models.Q(park__isnull=False),
+                name="project_has_applicant",
+                violation_error_message=_("项目须由培训机构或化工园区申报"),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+
+class EnrollmentStatus(models.TextChoices):
+    ACTIVE = "active", _("在训")
+    COMPLETED = "completed", _("已结业")
+    WITHDRAWN = "withdrawn", _("已退出")
+
+
+class Enrollment(models.Model):
+    """A trainee on a project's roster: the unit the fund pays for."""
+
+    project = models.ForeignKey(
+        TrainingProject, verbose_name=_("培训项目"), on_delete=models.PROTECT, related_name="enrollments"
+    )
+    trainee = models.ForeignKey(
+        "training.Trainee", verbose_name=_("学员"), on_delete=models.PROTECT, related_name="enrollments"
+    )
+    status = models.CharField(
+        _("状态"), max_length=16, choices=EnrollmentStatus.choices, default=EnrollmentStatus.ACTIVE
+    )
+    created_at = models.DateTimeField(_("报名时间"), auto_now_add=True)
+
+    scope_paths = ScopePaths(
+        region=("project__region",),
+        park=("project__park", "trainee__enterprise__park"),
+        provider=("project__provider",),
+        project=("project",),
+        trainee=("trainee",),
+    )
+
+    class Meta:
+        verbose_name = _("项目学员")
+        verbose_name_plural = _("项目学员")
+        constraints = [
+            models.UniqueConstraint(fields=["project", "trainee"], name="enrollment_unique_per_project"),
+            # One active project per person: a second one would be a double claim on the fund (SPEC 三(二)).
+            models.UniqueConstraint(
+                fields=["trainee"],
+                condition=models.Q(status="active"),
+                name="enrollment_one_active_project_per_trainee",
+                violation_error_message=_("该学员已在另一个在训项目中"),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.trainee} @ {self.project.code}"

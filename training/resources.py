@@ -1,0 +1,122 @@
+"""django-import-export resources for the admin's import/export screens.
+
+Validation is the models' own: `clean_model_instances` runs full_clean on every row, so the field validators
+(ID number, credit code, phone) and constraints are the same as in forms and services. Foreign keys and the
+rows an import may update are limited to the importing user's scope.
+"""
+
+from import_export import fields, resources, widgets
+
+from training.models import Enterprise, PersonnelClass, Provider, Trainee
+from training.scope import visible
+from training.validators import normalize_credit_code, normalize_id_number, normalize_phone
+
+
+class ScopedForeignKeyWidget(widgets.ForeignKeyWidget):
+    """Finds the related row only among those the importing user may see."""
+
+    def get_queryset(self, value, row, *args, **kwargs):
+        queryset = super().get_queryset(value, row, *args, **kwargs)
+        user = kwargs.get("user")
+        return visible(user, queryset) if user is not None else queryset
+
+
+class ScopedResource(resources.ModelResource):
+    """Rows to update are looked up in the user's scope only; a user never overwrites what they cannot see."""
+
+    user = None
+
+    def before_import(self, dataset, **kwargs):
+        self.user = kwargs.get("user")
+        super().before_import(dataset, **kwargs)
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        return visible(self.user, queryset) if self.user is not None else queryset
+
+
+class NormalizedCharWidget(widgets.CharWidget):
+    def __init__(self, normalize, **kwargs):
+        self.normalize = normalize
+        super().__init__(**kwargs)
+
+    def clean(self, value, row=None, **kwargs):
+        return self.normalize(super().clean(value, row, **kwargs) or "")
+
+
+class ChoiceLabelWidget(widgets.Widget):
+    """Reads and writes a choice field by its Chinese label (as in the roster template)."""
+
+    def __init__(self, choices, **kwargs):
+        self.by_label = {str(label): value for value, label in choices}
+        self.by_value = {value: str(label) for value, label in choices}
+        super().__init__(**kwargs)
+
+    def clean(self, value, row=None, **kwargs):
+        value = (value or "").strip() if isinstance(value, str) else value
+        if value in self.by_value:
+            return value
+        if value not in self.by_label:
+            raise ValueError(f"未知类别“{value}”，应为：{'、'.join(self.by_label)}")
+        return self.by_label[value]
+
+    def render(self, value, obj=None, **kwargs):
+        return self.by_value.get(value, value)
+
+
+class EnterpriseResource(ScopedResource):
+    credit_code = fields.Field(
+        "credit_code", "统一社会信用代码", widget=NormalizedCharWidget(normalize_credit_code)
+    )
+    name = fields.Field("name", "企业名称")
+    region = fields.Field("region", "区县代码", widget=ScopedForeignKeyWidget("training.Region", "code"))
+    park = fields.Field("park", "化工园区", widget=ScopedForeignKeyWidget("training.ChemicalPark", "name"))
+    kind = fields.Field("kind", "企业类型", widget=ChoiceLabelWidget(Enterprise._meta.get_field("kind").choices))
+    major_hazard = fields.Field("major_hazard", "构成重大危险源", widget=widgets.BooleanWidget())
+
+    class Meta:
+        model = Enterprise
+        import_id_fields = ["credit_code"]
+        fields = ["credit_code", "name", "region", "park", "kind", "major_hazard"]
+        clean_model_instances = True
+        use_transactions = True
+        skip_unchanged = True
+
+
+class ProviderResource(ScopedResource):
+    credit_code = fields.Field(
+        "credit_code", "统一社会信用代码", widget=NormalizedCharWidget(normalize_credit_code)
+    )
+    name = fields.Field("name", "机构名称")
+    kind = fields.Field("kind", "机构类型", widget=ChoiceLabelWidget(Provider._meta.get_field("kind").choices))
+    region = fields.Field("region", "注册地区代码", widget=ScopedForeignKeyWidget("training.Region", "code"))
+
+    class Meta:
+        model = Provider
+        import_id_fields = ["credit_code"]
+        fields = ["credit_code", "name", "kind", "region"]
+        clean_model_instances = True
+        use_transactions = True
+        skip_unchanged = True
+
+
+class TraineeResource(ScopedResource):
+    name = fields.Field("name", "姓名")
+    id_number = fields.Field("id_number", "身份证号", widget=NormalizedCharWidget(normalize_id_number))
+    personnel_class = fields.Field("personnel_class", "人员类别", widget=ChoiceLabelWidget(PersonnelClass.choices))
+    enterprise = fields.Field(
+        "enterprise", "企业统一社会信用代码", widget=ScopedForeignKeyWidget("training.Enterprise", "credit_code")
+    )
+    phone = fields.Field("phone", "手机号", widget=NormalizedCharWidget(normalize_phone))
+    post_start_date = fields.Field("post_start_date", "岗位起始日期", widget=widgets.DateWidget())
+    new_or_transferred = fields.Field(
+        "new_or_transferred", "新入职或转岗", widget=widgets.BooleanWidget()
+    )
+
+    class Meta:
+        model = Trainee
+        import_id_fields = ["id_number"]
+        fields = ["name", "id_number", "personnel_class", "enterprise", "phone", "post_start_date", "new_or_transferred"]
+        clean_model_instances = True
+        use_transactions = True
+        skip_unchanged = True
