@@ -1,6 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class FundingConfig(AppConfig):
-    default_auto_field = 'django.db.models.BigAutoField'
-    name = 'funding'
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "funding"
+    verbose_name = _("工伤预防费")
