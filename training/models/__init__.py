@@ -1,9 +1,30 @@
+from training.models.classes import Attendance, ClassSession, OfflineClass, SessionKind
+from training.models.contracts import ExpertReview, ProjectStatusChange, ServiceContract
+from training.models.hours import CreditedHours, CreditKind
 from training.models.organisations import Enterprise, EnterpriseKind, Provider, ProviderKind, ProviderStatus, Teacher
 from training.models.people import PersonnelClass, Trainee, User
 from training.models.projects import Enrollment, EnrollmentStatus, ProjectStatus, TrainingProject
+from training.models.plans import Course, Modality, PlanStatus, TrainingPlan
+from training.models.policy import DOCUMENTARY_TITLE, ClassRule, RuleSet
 from training.models.regions import ChemicalPark, Region, RegionLevel
 
 __all__ = [
+    "Attendance",
+    "ClassRule",
+    "ClassSession",
+    "Course",
+    "CreditKind",
+    "CreditedHours",
+    "DOCUMENTARY_TITLE",
+    "ExpertReview",
+    "Modality",
+    "OfflineClass",
+    "PlanStatus",
+    "ProjectStatusChange",
+    "RuleSet",
+    "ServiceContract",
+    "SessionKind",
+    "TrainingPlan",
     "ChemicalPark",
     "Enrollment",
     "EnrollmentStatus",

@@ -88,6 +88,16 @@ class Enrollment(models.Model):
     status = models.CharField(
         _("状态"), max_length=16, choices=EnrollmentStatus.choices, default=EnrollmentStatus.ACTIVE
     )
+    # The offline class the trainee sits in (at most one per project); its capacity is checked by
+    # training.services.enrollments under a row lock on the class.
+    offline_class = models.ForeignKey(
+        "training.OfflineClass",
+        verbose_name=_("线下班级"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="enrollments",
+    )
     created_at = models.DateTimeField(_("报名时间"), auto_now_add=True)
 
     scope_paths = ScopePaths(

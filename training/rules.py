@@ -1,0 +1,152 @@
+"""The training rules of SPEC 二(二)–(四) as pure functions over plain values.
+
+Each function returns None when the rule holds, or the reason as a Chinese string with the figures that break
+it ("线下学时占比 59.9%，低于 60%"). The numbers (hour range, shares, caps) are never constants here: the
+caller reads them from the rule set in force (training.selectors.policy.rule_set_in_force). Hours are Decimal.
+Every door (services, forms, admin, imports, commands, views) calls these.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import ROUND_DOWN, ROUND_UP, Decimal
+
+HUNDRED = Decimal(100)
+
+
+def fmt(value) -> str:
+    """24.00 → "24", 14.40 → "14.4": figures as people write them."""
+    d = Decimal(value).quantize(Decimal("0.01"))
+    text = format(d, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def share_percent(part, total) -> Decimal:
+    """part/total in percent, cut (never rounded up) to one decimal, so 59.96 % shows as 59.9 %, not 60 %."""
+    if not total:
+        return Decimal(0)
+    return (Decimal(part) * HUNDRED / Decimal(total)).quantize(Decimal("0.1"), rounding=ROUND_DOWN)
+
+
+def required_hours(total, percent) -> Decimal:
+    """percent of total, rounded up to 0.01 hour: 60 % of 24 → 14.4."""
+    return (Decimal(total) * Decimal(percent) / HUNDRED).quantize(Decimal("0.01"), rounding=ROUND_UP)
+
+
+def total_hours_error(*, total, min_hours, max_hours) -> str | None:
+    """总学时 within [min, max] (24–48 for classes 1 and 2, 24–72 for team leaders by default)."""
+    total, min_hours, max_hours = Decimal(total), Decimal(min_hours), Decimal(max_hours)
+    if total < min_hours:
+        return f"总学时 {fmt(total)}，少于规定的 {fmt(min_hours)}–{fmt(max_hours)} 学时（差 {fmt(min_hours - total)}）"
+    if total > max_hours:
+        return f"总学时 {fmt(total)}，超过规定的 {fmt(min_hours)}–{fmt(max_hours)} 学时（多 {fmt(total - max_hours)}）"
+    return None
+
+
+def offline_share_error(*, offline, total, min_percent) -> str | None:
+    """线下学时 ≥ min_percent of the total (60 % by default). Compared exactly, shown cut to 0.1 %."""
+    offline, total, min_percent = Decimal(offline), Decimal(total), Decimal(min_percent)
+    if offline * HUNDRED >= min_percent * total:
+        return None
+    return (
+        f"线下学时占比 {fmt(share_percent(offline, total))}%，低于 {fmt(min_percent)}%"
+        f"（线下 {fmt(offline)}/{fmt(required_hours(total, min_percent))} 学时）"
+    )
+
+
+def practical_share_error(*, practical, total, min_percent) -> str | None:
+    """实训学时 ≥ min_percent of the total (25 % for team leaders by default; 0 = no such rule)."""
+    practical, total, min_percent = Decimal(practical), Decimal(total), Decimal(min_percent)
+    if min_percent <= 0 or practical * HUNDRED >= min_percent * total:
+        return None
+    return (
+        f"实训学时占比 {fmt(share_percent(practical, total))}%，低于 {fmt(min_percent)}%"
+        f"（实训 {fmt(practical)}/{fmt(required_hours(total, min_percent))} 学时）"
+    )
+
+
+def documentary_error(*, required: bool, included: bool, title: str = "生命重于泰山") -> str | None:
+    """The documentary 《生命重于泰山》 is compulsory for everyone (必学)."""
+    if required and not included:
+        return f"缺少必学专题片《{title}》"
+    return None
+
+
+def class_capacity_error(*, capacity: int, enrolled: int, adding: int = 1) -> str | None:
+    """An offline class holds at most `capacity` people (40 for deputy heads, 80 for the others by default)."""
+    if enrolled + adding <= capacity:
+        return None
+    return f"班级人数超过上限：上限 {capacity} 人，已有 {enrolled} 人，再加入 {adding} 人将达 {enrolled + adding} 人"
+
+
+def capacity_setting_error(*, capacity: int, max_capacity: int) -> str | None:
+    """A class may be smaller than the rule set's cap, never larger."""
+    if capacity < 1:
+        return "人数上限须至少为 1 人"
+    if capacity > max_capacity:
+        return f"人数上限 {capacity} 人，超过培训规则规定的 {max_capacity} 人"
+    return None
+
+
+def class_personnel_error(*, class_personnel: int, trainee_personnel: int, class_label: str = "") -> str | None:
+    """A class is for one personnel class: a safety manager does not sit in the deputy heads' class."""
+    if class_personnel == trainee_personnel:
+        return None
+    return f"班级{class_label}的人员类别与学员的人员类别不符"
+
+
+def active_project_error(*, other_active_projects: Iterable[str]) -> str | None:
+    """One active project per person: a second one would be a double claim on the fund (三(二))."""
+    others = sorted(set(other_active_projects))
+    if not others:
+        return None
+    return f"该学员已在另一个在训项目中（{'、'.join(others)}）"
+
+
+@dataclass(frozen=True)
+class TimeSlot:
+    date: datetime.date
+    start: datetime.time
+    end: datetime.time
+    label: str = ""
+
+
+def sessions_overlap_error(*, slot: TimeSlot, others: Iterable[TimeSlot]) -> str | None:
+    """A person cannot attend two sessions that overlap in time (touching end-to-start is fine)."""
+    for other in others:
+        if other.date == slot.date and slot.start < other.end and other.start < slot.end:
+            return (
+                f"时间冲突：{slot.date:%Y-%m-%d} {slot.start:%H:%M}-{slot.end:%H:%M} 与已参加的课次"
+                f"{other.label} {other.start:%H:%M}-{other.end:%H:%M} 重叠"
+            )
+    return None
+
+
+@dataclass(frozen=True)
+class ClassRuleValues:
+    """The numbers of one personnel class in a rule set, as plain values."""
+
+    min_total_hours: Decimal
+    max_total_hours: Decimal
+    min_offline_percent: Decimal
+    min_practical_percent: Decimal
+    class_capacity: int
+    documentary_required: bool = True
+    documentary_title: str = "生命重于泰山"
+
+
+def plan_errors(
+    *, online, offline_theory, offline_practical, has_documentary: bool, rule: ClassRuleValues
+) -> list[str]:
+    """Every rule a training plan's hours must meet; empty list = the plan may be approved."""
+    offline = Decimal(offline_theory) + Decimal(offline_practical)
+    total = Decimal(online) + offline
+    checks = [
+        total_hours_error(total=total, min_hours=rule.min_total_hours, max_hours=rule.max_total_hours),
+        offline_share_error(offline=offline, total=total, min_percent=rule.min_offline_percent),
+        practical_share_error(practical=offline_practical, total=total, min_percent=rule.min_practical_percent),
+        documentary_error(required=rule.documentary_required, included=has_documentary, title=rule.documentary_title),
+    ]
+    return [reason for reason in checks if reason]

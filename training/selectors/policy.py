@@ -1,0 +1,58 @@
+"""Which rule set is in force for a region on a date (SPEC 二: national default, provinces may tighten)."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import Q
+from django.utils import timezone
+
+from training.models import RuleSet
+from training.rules import ClassRuleValues
+
+
+class NoRuleSetError(LookupError):
+    pass
+
+
+def region_chain(region) -> list:
+    """The region and its ancestors, most specific first (county → city → province)."""
+    chain = []
+    while region is not None:
+        chain.append(region)
+        region = region.parent
+    return chain
+
+
+def rule_set_in_force(region, on_date: datetime.date | None = None) -> RuleSet:
+    """The rule set of the most specific region (county → city → province → national) whose latest
+    effective_from is on or before `on_date` (today by default)."""
+    on_date = on_date or timezone.localdate()
+    chain = region_chain(region)
+    ids = [r.pk for r in chain]
+    candidates = (
+        RuleSet.objects.filter(Q(region__in=ids) | Q(region__isnull=True), effective_from__lte=on_date)
+        .prefetch_related("class_rules")
+        .select_related("region")
+        .order_by("-effective_from")
+    )
+    by_region: dict[int | None, RuleSet] = {}
+    for rule_set in candidates:
+        by_region.setdefault(rule_set.region_id, rule_set)
+    for region_id in [*ids, None]:
+        if region_id in by_region:
+            return by_region[region_id]
+    raise NoRuleSetError(f"没有在 {on_date:%Y-%m-%d} 生效的培训规则")
+
+
+def class_rule_values(rule_set: RuleSet, personnel_class: int) -> ClassRuleValues:
+    rule = rule_set.rule_for(personnel_class)
+    return ClassRuleValues(
+        min_total_hours=rule.min_total_hours,
+        max_total_hours=rule.max_total_hours,
+        min_offline_percent=rule.min_offline_percent,
+        min_practical_percent=rule.min_practical_percent,
+        class_capacity=rule.class_capacity,
+        documentary_required=rule_set.documentary_required,
+        documentary_title=rule_set.documentary_title,
+    )
