@@ -183,3 +183,33 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
+
+# --- Online study (proctoring/rules.py): snapshot times are random between the bounds; tests make them seconds. ---
+FACE_SNAPSHOT_MIN_SECONDS = env.float("FACE_SNAPSHOT_MIN_SECONDS", default=120)
+FACE_SNAPSHOT_MAX_SECONDS = env.float("FACE_SNAPSHOT_MAX_SECONDS", default=600)
+STUDY_HEARTBEAT_SECONDS = env.float("STUDY_HEARTBEAT_SECONDS", default=10)  # how often the page beats
+STUDY_HEARTBEAT_TIMEOUT_SECONDS = env.float("STUDY_HEARTBEAT_TIMEOUT_SECONDS", default=30)  # a later beat is "dead"
+STUDY_RECHECK_SECONDS = env.float("STUDY_RECHECK_SECONDS", default=60)  # re-check window after a failed check
+STUDY_SNAPSHOT_UPLOAD_SECONDS = env.float("STUDY_SNAPSHOT_UPLOAD_SECONDS", default=30)  # else the check failed
+FLAG_APPEAL_DAYS = env.float("FLAG_APPEAL_DAYS", default=15)  # a trainee may appeal once within this
+FLAG_EVIDENCE_RETENTION_DAYS = env.float("FLAG_EVIDENCE_RETENTION_DAYS", default=90)  # after the case closed
+
+# --- Faces (proctoring/faces.py, the one code path for checking a face). Distances measured on the shared photos:
+# the same person 0.06–0.43, different people 0.77–0.89 (see README); 0.5 keeps a margin on both sides. ---
+FACE_TOLERANCE = env.float("FACE_TOLERANCE", default=0.5)
+FACE_MIN_SIZE = env.int("FACE_MIN_SIZE", default=80)  # px: smallest face accepted (and searched on a 640-px frame)
+FACE_BLUR_THRESHOLD = env.float("FACE_BLUR_THRESHOLD", default=25)  # Laplacian variance of the 160×160 face crop
+FACE_STATIC_THRESHOLD = env.float("FACE_STATIC_THRESHOLD", default=0.35)  # mean grey-level change: below = replay
+FACE_ENROL_MAX_SIDE = env.int("FACE_ENROL_MAX_SIDE", default=1024)  # enrolment photos are analysed at most this big
+# Templates are encrypted with Fernet; the key is derived from SECRET_KEY (HKDF) unless FACE_TEMPLATE_KEY is set
+# (a urlsafe-base64 32-byte key, e.g. from `python -c "from cryptography.fernet import Fernet as F;
+# print(F.generate_key().decode())"`). Changing either makes existing templates unreadable: trainees re-enrol.
+FACE_TEMPLATE_KEY = env.str("FACE_TEMPLATE_KEY", default="")
+BIOMETRIC_SNAPSHOT_RETENTION_HOURS = env.float("BIOMETRIC_SNAPSHOT_RETENTION_HOURS", default=24)
+# The enrolment photo is kept 7 days, long enough for a reviewer to settle a disputed enrolment, then deleted;
+# the encrypted template stays until consent is withdrawn.
+BIOMETRIC_ENROLMENT_PHOTO_RETENTION_DAYS = env.float("BIOMETRIC_ENROLMENT_PHOTO_RETENTION_DAYS", default=7)
+CELERY_BEAT_SCHEDULE["purge-biometrics"] = {
+    "task": "proctoring.tasks.purge_biometrics_task",
+    "schedule": timedelta(hours=env.float("BIOMETRIC_PURGE_EVERY_HOURS", default=1)),
+}
