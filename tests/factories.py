@@ -34,6 +34,7 @@ class ServiceFactory(factory.Factory):
 
     @classmethod
     def _create(cls, model_class, *args, **kwargs):
+        kwargs.pop("service", None)  # factory_boy passes class attributes on as declarations
         return cls.service(**kwargs)
 
     @classmethod

@@ -1,0 +1,101 @@
+"""Per-value rules of a roster row (issue 3 "Rosters"), plain functions over plain values.
+
+The batch check (training/rosters/batch.py) calls them once per distinct value; the ID number and phone rules are
+those of training/validators.py (the same functions the Trainee model fields run); class capacity, class personnel
+and one-active-project are training.rules (what enrollment_create runs). Each returns the reason, or None.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+
+from django.utils.translation import gettext as _
+
+from training.models import PersonnelClass
+from training.rosters.columns import NO, YES
+
+NAME_MAX_LENGTH = 64  # Trainee.name max_length
+
+_DATE = re.compile(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:[ T]00:00(?::00)?)?")
+_COMPACT_DATE = re.compile(r"(\d{4})(\d{2})(\d{2})")
+_YES = {YES, "Y", "YES", "TRUE", "1", "是的"}
+_NO = {NO, "N", "NO", "FALSE", "0", ""}
+
+
+def name_error(value: str) -> str | None:
+    value = (value or "").strip()
+    if not value:
+        return _("不能为空")
+    if len(value) > NAME_MAX_LENGTH:
+        return _("不能超过%(n)d个字符（实为%(m)d个）") % {"n": NAME_MAX_LENGTH, "m": len(value)}
+    return None
+
+
+def personnel_class_labels() -> dict[str, int]:
+    return {str(label): value for value, label in PersonnelClass.choices}
+
+
+def personnel_class_error(label: str, labels: dict[str, int] | None = None) -> str | None:
+    labels = labels if labels is not None else personnel_class_labels()
+    if (label or "").strip() in labels:
+        return None
+    return _("未知类别“%(label)s”，应为：%(choices)s") % {"label": label, "choices": "、".join(labels)}
+
+
+def parse_date(value: str) -> datetime.date | None:
+    """A date as people type it in a spreadsheet: 2023-03-01, 2023/3/1, 2023年3月1日, 20230301."""
+    value = (value or "").strip()
+    match = _DATE.fullmatch(value) or _COMPACT_DATE.fullmatch(value)
+    if not match:
+        return None
+    try:
+        return datetime.date(*(int(part) for part in match.groups()))
+    except ValueError:
+        return None
+
+
+def post_start_date_error(value: str, *, today: datetime.date) -> str | None:
+    """岗位起始日期: a real date, not in the future."""
+    if not (value or "").strip():
+        return _("不能为空")
+    date = parse_date(value)
+    if date is None:
+        return _("“%(value)s”不是有效日期（格式如2023-03-01）") % {"value": value}
+    if date > today:
+        return _("%(date)s晚于今天（%(today)s）") % {"date": date.isoformat(), "today": today.isoformat()}
+    if date.year < 1950:
+        return _("%(date)s早于1950年，不合理") % {"date": date.isoformat()}
+    return None
+
+
+def yes_no_value(value: str) -> bool | None:
+    value = (value or "").strip().upper()
+    if value in _YES:
+        return True
+    if value in _NO:
+        return False
+    return None
+
+
+def yes_no_error(value: str) -> str | None:
+    if yes_no_value(value) is None:
+        return _("应填“是”或“否”，实为“%(value)s”") % {"value": value}
+    return None
+
+
+def enterprise_error(*, registered: bool, in_region: bool, region_name: str) -> str | None:
+    """The enterprise must be registered and inside the project's region (its subtree)."""
+    if not registered:
+        return _("企业未登记（请先由应急管理部门或园区登记该企业）")
+    if not in_region:
+        return _("企业不在本项目地区（%(region)s）内") % {"region": region_name}
+    return None
+
+
+def duplicate_error(first_row: int) -> str:
+    return _("与第%(row)d行重复") % {"row": first_row}
+
+
+def class_unknown_error(code: str, project_code: str) -> str:
+    return _("本项目（%(project)s）没有班级“%(code)s”") % {"project": project_code, "code": code}
