@@ -2,9 +2,11 @@
 
 Validation is the models' own: `clean_model_instances` runs full_clean on every row, so the field validators
 (ID number, credit code, phone) and constraints are the same as in forms and services. Foreign keys and the
-rows an import may update are limited to the importing user's scope.
+rows an import may update are limited to the importing user's scope. One bad row rolls back the whole file
+(`rollback_on_validation_errors`): nothing is half-written.
 """
 
+from django.utils import translation
 from import_export import fields, resources, widgets
 
 from training.models import Enterprise, PersonnelClass, Provider, Trainee
@@ -34,6 +36,11 @@ class ScopedResource(resources.ModelResource):
         queryset = super().get_queryset()
         return visible(self.user, queryset) if self.user is not None else queryset
 
+    def import_data(self, dataset, **kwargs):
+        # Every door (admin confirm step, commands) rolls back the whole file when any row is invalid.
+        kwargs.setdefault("rollback_on_validation_errors", True)
+        return super().import_data(dataset, **kwargs)
+
 
 class NormalizedCharWidget(widgets.CharWidget):
     def __init__(self, normalize, **kwargs):
@@ -44,24 +51,51 @@ class NormalizedCharWidget(widgets.CharWidget):
         return self.normalize(super().clean(value, row, **kwargs) or "")
 
 
-class ChoiceLabelWidget(widgets.Widget):
-    """Reads and writes a choice field by its Chinese label (as in the roster template)."""
+class YesNoWidget(widgets.BooleanWidget):
+    """是/否 as in the templates' spreadsheets, besides 1/0 and true/false. Empty means no."""
 
-    def __init__(self, choices, **kwargs):
-        self.by_label = {str(label): value for value, label in choices}
-        self.by_value = {value: str(label) for value, label in choices}
-        super().__init__(**kwargs)
+    TRUE_VALUES = [*widgets.BooleanWidget.TRUE_VALUES, "是", "Y", "y", "yes"]
+    FALSE_VALUES = [*widgets.BooleanWidget.FALSE_VALUES, "否", "N", "n", "no"]
 
     def clean(self, value, row=None, **kwargs):
-        value = (value or "").strip() if isinstance(value, str) else value
-        if value in self.by_value:
-            return value
-        if value not in self.by_label:
-            raise ValueError(f"未知类别“{value}”，应为：{'、'.join(self.by_label)}")
-        return self.by_label[value]
+        value = value.strip() if isinstance(value, str) else value
+        if value in self.NULL_VALUES:
+            return False
+        if value not in self.TRUE_VALUES and value not in self.FALSE_VALUES:
+            raise ValueError(f"应填“是”或“否”，实为“{value}”")
+        return value in self.TRUE_VALUES
 
     def render(self, value, obj=None, **kwargs):
-        return self.by_value.get(value, value)
+        return "是" if value else "否"
+
+
+class ChoiceLabelWidget(widgets.Widget):
+    """Reads and writes a choice field by its Chinese label (as in the roster template), whatever the UI language."""
+
+    def __init__(self, choices, **kwargs):
+        self.choices = list(choices)
+        super().__init__(**kwargs)
+
+    def _labels(self) -> dict:
+        with translation.override("zh-hans"):
+            labels = {str(label): value for value, label in self.choices}
+        labels.update({str(label): value for value, label in self.choices})  # the active language too
+        return labels
+
+    def clean(self, value, row=None, **kwargs):
+        value = value.strip() if isinstance(value, str) else value
+        if value in {v for v, _ in self.choices} or str(value) in {str(v) for v, _ in self.choices}:
+            return next(v for v, _ in self.choices if str(v) == str(value))
+        labels = self._labels()
+        if value not in labels:
+            with translation.override("zh-hans"):
+                expected = "、".join(str(label) for _, label in self.choices)
+            raise ValueError(f"未知类别“{value}”，应为：{expected}")
+        return labels[value]
+
+    def render(self, value, obj=None, **kwargs):
+        with translation.override("zh-hans"):
+            return next((str(label) for v, label in self.choices if v == value), value)
 
 
 class EnterpriseResource(ScopedResource):
@@ -72,7 +106,7 @@ class EnterpriseResource(ScopedResource):
     region = fields.Field("region", "区县代码", widget=ScopedForeignKeyWidget("training.Region", "code"))
     park = fields.Field("park", "化工园区", widget=ScopedForeignKeyWidget("training.ChemicalPark", "name"))
     kind = fields.Field("kind", "企业类型", widget=ChoiceLabelWidget(Enterprise._meta.get_field("kind").choices))
-    major_hazard = fields.Field("major_hazard", "构成重大危险源", widget=widgets.BooleanWidget())
+    major_hazard = fields.Field("major_hazard", "构成重大危险源", widget=YesNoWidget())
 
     class Meta:
         model = Enterprise
@@ -110,7 +144,7 @@ class TraineeResource(ScopedResource):
     phone = fields.Field("phone", "手机号", widget=NormalizedCharWidget(normalize_phone))
     post_start_date = fields.Field("post_start_date", "岗位起始日期", widget=widgets.DateWidget())
     new_or_transferred = fields.Field(
-        "new_or_transferred", "新入职或转岗", widget=widgets.BooleanWidget()
+        "new_or_transferred", "新入职或转岗", widget=YesNoWidget()
     )
 
     class Meta:

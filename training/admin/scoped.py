@@ -20,6 +20,14 @@ class ScopedAdminMixin:
             raise Http404
         return obj
 
+    # django-import-export allows import and export to anyone who reaches the admin unless told otherwise:
+    # importing creates and updates rows, so it needs both; exporting is reading.
+    def has_import_permission(self, request):
+        return self.has_add_permission(request) and self.has_change_permission(request)
+
+    def has_export_permission(self, request):
+        return self.has_view_or_change_permission(request)
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
         if field is not None and hasattr(field, "queryset"):

@@ -1,0 +1,40 @@
+"""Reads for the scoped list pages (/trainees/, /enterprises/). Every queryset starts from `visible`."""
+
+from django.db.models import Count, Q
+
+from training.models import Enterprise, Trainee
+from training.scope import visible
+
+
+def trainee_list(user, *, personnel_class: int | None = None, enterprise_id: int | None = None, q: str = ""):
+    trainees = visible(user, Trainee.objects.select_related("enterprise"))
+    if personnel_class:
+        trainees = trainees.filter(personnel_class=personnel_class)
+    if enterprise_id:
+        trainees = trainees.filter(enterprise_id=enterprise_id)
+    if q:
+        trainees = trainees.filter(Q(name__contains=q) | Q(id_number=q.upper()))
+    return trainees.order_by("enterprise__name", "name", "pk")
+
+
+def enterprise_list(user, *, kind: str = "", major_hazard: bool | None = None, q: str = ""):
+    enterprises = visible(user, Enterprise.objects.select_related("region__parent", "park"))
+    if kind:
+        enterprises = enterprises.filter(kind=kind)
+    if major_hazard is not None:
+        enterprises = enterprises.filter(major_hazard=major_hazard)
+    if q:
+        enterprises = enterprises.filter(Q(name__contains=q) | Q(credit_code=q.upper()))
+    # Counted over the trainees the user may see, so a count never reveals people outside the scope.
+    seen = visible(user, Trainee.objects.all()).values("pk")
+    return enterprises.annotate(
+        **{
+            f"c{n}": Count("trainees", filter=Q(trainees__personnel_class=n, trainees__in=seen))
+            for n in (1, 2, 3)
+        }
+    ).order_by("name", "pk")
+
+
+def enterprise_choices(user):
+    """Enterprises for the trainee list's filter: only those the user may see."""
+    return visible(user, Enterprise.objects.all()).order_by("name").values_list("pk", "name")
