@@ -1,3 +1,5 @@
 """Websocket routes of every app, collected in one list."""
 
-websocket_urlpatterns = []
+from proctoring.routing import websocket_urlpatterns as proctoring_websockets
+
+websocket_urlpatterns = [*proctoring_websockets]

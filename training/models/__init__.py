@@ -1,6 +1,7 @@
 from training.models.classes import Attendance, ClassSession, OfflineClass, SessionKind
 from training.models.contracts import ExpertReview, ProjectStatusChange, ServiceContract
 from training.models.hours import CreditedHours, CreditKind
+from training.models.lessons import Lesson, LessonProgress
 from training.models.organisations import Enterprise, EnterpriseKind, Provider, ProviderKind, ProviderStatus, Teacher
 from training.models.people import PersonnelClass, Trainee, User
 from training.models.projects import Enrollment, EnrollmentStatus, ProjectStatus, TrainingProject
@@ -13,6 +14,8 @@ __all__ = [
     "ClassRule",
     "ClassSession",
     "Course",
+    "Lesson",
+    "LessonProgress",
     "CreditKind",
     "CreditedHours",
     "DOCUMENTARY_TITLE",

@@ -1,0 +1,89 @@
+"""Flag review pages for EM / HR officers and third-party auditors in scope, the trainee's appeal, and the
+logged view of a snapshot image. Thin: rules in proctoring/services/flags.py."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from proctoring.models import Flag, FlagKind, FlagStatus, ImageKind, Snapshot
+from proctoring.selectors.study import confirmed_proxies_by_provider, flag_counts, flags_for
+from proctoring.services import flags as flag_services
+from training.scope import visible
+
+
+@login_required
+def flag_list(request):
+    if not flag_services.can_review(request.user):
+        raise PermissionDenied
+    status = request.GET.get("status", FlagStatus.OPEN)
+    kind = request.GET.get("kind", "")
+    context = {
+        "flags": flags_for(request.user, status=status, kind=kind)[:500],
+        "counts": flag_counts(request.user),
+        "providers": confirmed_proxies_by_provider(request.user),
+        "status": status,
+        "kind": kind,
+        "statuses": FlagStatus.choices,
+        "kinds": FlagKind.choices,
+    }
+    return render(request, "proctoring/flag_list.html", context)
+
+
+def _flag_for(user, pk) -> Flag:
+    return get_object_or_404(
+        visible(user, Flag.objects.select_related("enrollment__trainee", "session__lesson", "matched_trainee")),
+        pk=pk,
+    )
+
+
+@login_required
+def flag_detail(request, pk: int):
+    flag = _flag_for(request.user, pk)
+    reviewer = flag_services.can_review(request.user)
+    if not reviewer and request.user.trainee_id != flag.enrollment.trainee_id:
+        raise Http404
+    if request.method == "POST":
+        action = request.POST.get("action")
+        reason = request.POST.get("reason", "")
+        try:
+            if action in ("confirm", "dismiss"):
+                flag_services.flag_review(flag=flag, reviewer=request.user, confirm=action == "confirm", reason=reason)
+            elif action in ("uphold", "reject"):
+                flag_services.flag_appeal_decide(flag=flag, user=request.user, upheld=action == "uphold", reason=reason)
+            elif action == "appeal":
+                flag_services.flag_appeal(flag=flag, user=request.user, text=request.POST.get("text", ""))
+            messages.success(request, "已保存")
+        except ValidationError as error:
+            messages.error(request, "；".join(error.messages))
+        return redirect("proctoring:flag-detail", pk=flag.pk)
+    snapshots = flag.snapshots.order_by("seq")
+    return render(request, "proctoring/flag_detail.html", {"flag": flag, "snapshots": snapshots, "reviewer": reviewer})
+
+
+@login_required
+def my_flags(request):
+    if request.user.trainee_id is None:
+        raise PermissionDenied
+    flags = Flag.objects.filter(enrollment__trainee_id=request.user.trainee_id).select_related("session__lesson")
+    return render(request, "proctoring/my_flags.html", {"flags": flags})
+
+
+@login_required
+def snapshot_image(request, pk: int):
+    """A snapshot image, to reviewers in scope only; every view is logged (who, which image, when)."""
+    from proctoring.services.audit import image_access_log
+
+    if not flag_services.can_review(request.user):
+        raise PermissionDenied
+    snapshot = get_object_or_404(visible(request.user, Snapshot.objects.select_related("session")), pk=pk)
+    if not snapshot.image:
+        raise Http404("图像已按保存期限删除")
+    kind = ImageKind.FLAG_EVIDENCE if snapshot.flags.exists() else ImageKind.SNAPSHOT
+    image_access_log(
+        viewer=request.user, image_kind=kind, image_id=snapshot.pk, trainee=snapshot.session.trainee,
+        reason=request.GET.get("reason", "异常审核"), request=request,
+    )
+    return FileResponse(snapshot.image.open("rb"), content_type="image/jpeg")

@@ -1,0 +1,121 @@
+"""Flags raised from study snapshots, their review by EM / HR / auditors, and the trainee's one appeal.
+
+SPEC 三(三): every failed check and every face that matches *another* trainee's template becomes a flag with its
+evidence; reviewers in scope confirm or dismiss it with a reason; the trainee may appeal once; a confirmed proxy
+voids the credited time of its study session (training.services.hours.hours_void) and counts against the provider.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from proctoring.models import AppealStatus, Flag, FlagKind, FlagStatus, Snapshot
+from proctoring.rules import appeal_error
+from training.roles import Role
+from training.scope import is_visible
+
+REVIEWER_ROLES = frozenset({Role.EM_OFFICER, Role.HR_OFFICER, Role.AUDITOR})
+
+
+def flag_raise_failed_check(*, snapshot: Snapshot) -> Flag:
+    session = snapshot.session
+    flag = Flag.objects.create(
+        kind=FlagKind.FAILED_CHECK, verdict=snapshot.verdict, session=session, enrollment_id=session.enrollment_id
+    )
+    flag.snapshots.add(snapshot)
+    return flag
+
+
+def flag_raise_proxy(*, snapshot: Snapshot, matched_trainee_id: int, distance: float) -> Flag:
+    """One face under several accounts. One open proxy flag per session and matched person: evidence accumulates."""
+    session = snapshot.session
+    flag = Flag.objects.filter(
+        kind=FlagKind.PROXY, session=session, matched_trainee_id=matched_trainee_id, status=FlagStatus.OPEN
+    ).first()
+    if flag is None:
+        flag = Flag.objects.create(
+            kind=FlagKind.PROXY,
+            verdict=snapshot.verdict,
+            session=session,
+            enrollment_id=session.enrollment_id,
+            matched_trainee_id=matched_trainee_id,
+            matched_distance=distance,
+        )
+    flag.snapshots.add(snapshot)
+    return flag
+
+
+def can_review(user) -> bool:
+    return user.is_authenticated and (user.is_superuser or user.role in REVIEWER_ROLES)
+
+
+def _reviewable(user, flag: Flag) -> None:
+    if not can_review(user) or not is_visible(user, flag):
+        raise PermissionDenied("审核：无权审核该记录")
+
+
+@transaction.atomic
+def flag_review(*, flag: Flag, reviewer, confirm: bool, reason: str) -> Flag:
+    """Confirm or dismiss an open flag, with a reason. Confirming a proxy voids the session's credited hours."""
+    from training.services.hours import hours_void
+
+    _reviewable(reviewer, flag)
+    flag = Flag.objects.select_for_update().get(pk=flag.pk)
+    if flag.status != FlagStatus.OPEN:
+        raise ValidationError("审核：该记录已审核")
+    if not reason.strip():
+        raise ValidationError({"review_reason": "审核理由：必须填写"})
+    flag.status = FlagStatus.CONFIRMED if confirm else FlagStatus.DISMISSED
+    flag.reviewer = reviewer
+    flag.reviewed_at = timezone.now()
+    flag.review_reason = reason.strip()
+    if confirm and flag.kind == FlagKind.PROXY:
+        flag.voided_rows = hours_void(
+            source_prefix=flag.session.credit_source_prefix, reason=f"确认代学（异常记录 #{flag.pk}）"
+        )
+    flag.save()
+    return flag
+
+
+@transaction.atomic
+def flag_appeal(*, flag: Flag, user, text: str) -> Flag:
+    """The trainee appeals a reviewed flag, once, within FLAG_APPEAL_DAYS."""
+    flag = Flag.objects.select_for_update().select_related("enrollment").get(pk=flag.pk)
+    if user.trainee_id is None or user.trainee_id != flag.enrollment.trainee_id:
+        raise PermissionDenied("申诉：只能申诉本人的记录")
+    error = appeal_error(
+        status=flag.status, appeal_status=flag.appeal_status, reviewed_at=flag.reviewed_at, now=timezone.now(),
+        appeal_days=settings.FLAG_APPEAL_DAYS,
+    )
+    if error:
+        raise ValidationError(error)
+    if not text.strip():
+        raise ValidationError({"appeal_text": "申诉理由：必须填写"})
+    flag.appeal_text = text.strip()
+    flag.appeal_status = AppealStatus.PENDING
+    flag.appealed_at = timezone.now()
+    flag.save()
+    return flag
+
+
+@transaction.atomic
+def flag_appeal_decide(*, flag: Flag, user, upheld: bool, reason: str) -> Flag:
+    """Decide a pending appeal. An upheld appeal dismisses the flag (voided hours stay voided in the ledger:
+    the reviewer re-credits through the hours service if the time was genuine)."""
+    _reviewable(user, flag)
+    flag = Flag.objects.select_for_update().get(pk=flag.pk)
+    if flag.appeal_status != AppealStatus.PENDING:
+        raise ValidationError("申诉：没有待处理的申诉")
+    if not reason.strip():
+        raise ValidationError({"appeal_reason": "处理理由：必须填写"})
+    flag.appeal_status = AppealStatus.UPHELD if upheld else AppealStatus.REJECTED
+    flag.appeal_decided_by = user
+    flag.appeal_decided_at = timezone.now()
+    flag.appeal_reason = reason.strip()
+    if upheld:
+        flag.status = FlagStatus.DISMISSED
+    flag.save()
+    return flag

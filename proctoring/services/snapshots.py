@@ -1,0 +1,92 @@
+"""Verification of one study snapshot (run by the Celery task proctoring.tasks.verify_snapshot).
+
+The face is checked with the one code path (proctoring.faces.check_face) against the trainee's own template, with
+the previous frame's signature for replay detection. Every encoded face is then searched against the templates of
+the other trainees of the same project and provider (proctoring.faces.nearest_templates): a face that matches
+ANOTHER trainee's template is the signature of organised proxy study and raises a proxy flag.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from proctoring import faces
+from proctoring.models import Snapshot, SnapshotVerdict, StudySession
+
+
+def proxy_candidates(session: StudySession) -> list[tuple[int, object]]:
+    """(trainee id, template) of everyone else on a roster of the same project or of the same provider."""
+    from proctoring.crypto import decrypt_template
+    from proctoring.models import FaceTemplate
+
+    project = session.enrollment.project
+    rosters = Q(trainee__enrollments__project=project)
+    if project.provider_id:
+        rosters |= Q(trainee__enrollments__project__provider_id=project.provider_id)
+    rows = (
+        FaceTemplate.objects.filter(rosters).exclude(trainee_id=session.trainee_id)
+        .values_list("trainee_id", "encrypted").distinct()
+    )
+    return [(trainee_id, decrypt_template(bytes(token))) for trainee_id, token in rows]
+
+
+def _signature_list(signature) -> list:
+    return [round(float(v), 2) for v in signature.ravel()]
+
+
+def _previous_signature(snapshot: Snapshot):
+    import numpy as np
+
+    previous = (
+        Snapshot.objects.filter(session_id=snapshot.session_id, seq__lt=snapshot.seq, signature__isnull=False)
+        .order_by("-seq")
+        .values_list("signature", flat=True)
+        .first()
+    )
+    if previous is None:
+        return None
+    return np.asarray(previous, dtype=np.float32).reshape(faces.SIGNATURE_SIZE[1], faces.SIGNATURE_SIZE[0])
+
+
+def snapshot_verify(*, snapshot_id: int) -> dict:
+    """Check the frame, store the verdict, raise flags. Returns the message for the page (verdict, distance...)."""
+    from proctoring.services.enrolment import template_for
+    from proctoring.services.flags import flag_raise_failed_check, flag_raise_proxy
+
+    snapshot = Snapshot.objects.select_related("session__trainee", "session__enrollment__project").get(
+        pk=snapshot_id
+    )
+    if snapshot.verdict:
+        return {"seq": snapshot.seq, "verdict": snapshot.verdict, "distance": snapshot.distance}
+    session = snapshot.session
+    reference = template_for(session.trainee)
+    with snapshot.image.open("rb") as fh:
+        image_bytes = fh.read()
+    try:
+        check = faces.check_face(reference, image_bytes, previous_signature=_previous_signature(snapshot))
+        verdict, distance, count, encoding, signature = (
+            str(check.verdict), check.distance, check.faces, check.encoding, _signature_list(check.signature)
+        )
+    except faces.ImageUnreadable:
+        verdict, distance, count, encoding, signature = SnapshotVerdict.NO_FACE, None, 0, None, None
+    matches = faces.nearest_templates(encoding, proxy_candidates(session)) if encoding is not None else []
+    with transaction.atomic():
+        Snapshot.objects.filter(pk=snapshot.pk).update(
+            verdict=verdict, distance=distance, faces=count, signature=signature, checked_at=timezone.now()
+        )
+        snapshot.refresh_from_db()
+        counter = "checks_passed" if verdict == SnapshotVerdict.MATCH else "checks_failed"
+        StudySession.objects.filter(pk=session.pk).update(**{counter: F(counter) + 1})
+        if verdict != SnapshotVerdict.MATCH:
+            flag_raise_failed_check(snapshot=snapshot)
+        for trainee_id, match_distance in matches[:1]:
+            flag_raise_proxy(snapshot=snapshot, matched_trainee_id=trainee_id, distance=match_distance)
+    return {
+        "seq": snapshot.seq,
+        "verdict": verdict,
+        "distance": None if distance is None else round(distance, 4),
+        "faces": count,
+        "proxy": bool(matches),
+    }

@@ -1,0 +1,192 @@
+"""Writes of live study sessions and their snapshots (SPEC 三(三)).
+
+The timing rules are in proctoring/rules.py; the consumer keeps the clock of an open page and calls these services
+for every change that must be recorded. Verified minutes go to training's hours ledger through
+training.services.hours.hours_credit_online, with the source "study:<session id>:<check number>".
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import F, Max
+from django.utils import timezone
+
+from proctoring.models import SessionStatus, Snapshot, SnapshotVerdict, StudySession
+from training.models import Enrollment, EnrollmentStatus, Lesson, Trainee
+
+MAX_SNAPSHOT_BYTES = 2 * 1024 * 1024
+JPEG_MAGIC = b"\xff\xd8\xff"
+
+
+def study_enrollment_for(*, trainee: Trainee, lesson: Lesson) -> Enrollment | None:
+    """The trainee's active enrollment in the project whose plan holds the lesson."""
+    return (
+        Enrollment.objects.filter(
+            trainee=trainee, status=EnrollmentStatus.ACTIVE, project__plans__courses__lessons=lesson
+        )
+        .select_related("project")
+        .first()
+    )
+
+
+def study_start_error(*, trainee: Trainee | None, lesson: Lesson) -> str | None:
+    """Why this person may not start a face-verified study session on this lesson, or None."""
+    from proctoring.services.consent import has_biometric_consent
+    from proctoring.services.enrolment import template_for
+
+    if trainee is None:
+        return "只有学员可以在线学习"
+    if study_enrollment_for(trainee=trainee, lesson=lesson) is None:
+        return "该课时不属于您正在参加的培训项目"
+    if not has_biometric_consent(trainee):
+        return "未同意人脸核验：请改为参加线下学习（现场核验身份），或先签署同意书"
+    if template_for(trainee) is None:
+        return "尚未采集人脸基准照片：请先完成人脸采集"
+    return None
+
+
+@transaction.atomic
+def study_session_start(*, trainee: Trainee, lesson: Lesson) -> tuple[StudySession, list[int]]:
+    """Open a session; any other active session of the trainee ends (one active session per trainee).
+
+    Returns the new session and the ids of the sessions it ended (their pages are told through the channel layer).
+    The trainee row is locked so that two tabs opening at once still leave exactly one active session.
+    """
+    error = study_start_error(trainee=trainee, lesson=lesson)
+    if error:
+        raise ValidationError(error)
+    Trainee.objects.select_for_update().get(pk=trainee.pk)
+    others = list(
+        StudySession.objects.filter(trainee=trainee, status=SessionStatus.ACTIVE).values_list("pk", flat=True)
+    )
+    StudySession.objects.filter(pk__in=others).update(
+        status=SessionStatus.ENDED, ended_at=timezone.now(), end_reason="已在其他窗口或设备开始学习"
+    )
+    from training.services.lessons import lesson_progress_for
+
+    enrollment = study_enrollment_for(trainee=trainee, lesson=lesson)
+    progress = lesson_progress_for(enrollment=enrollment, lesson=lesson)
+    session = StudySession(
+        trainee=trainee, enrollment=enrollment, lesson=lesson, verified_second=progress.furthest_second
+    )
+    session.full_clean()
+    session.save()
+    return session, others
+
+
+def study_session_end(*, session_id: int, reason: str) -> bool:
+    """End a session if it is still active; True when this call ended it."""
+    return bool(
+        StudySession.objects.filter(pk=session_id, status=SessionStatus.ACTIVE).update(
+            status=SessionStatus.ENDED, ended_at=timezone.now(), end_reason=reason[:100]
+        )
+    )
+
+
+def study_session_is_active(session_id: int) -> bool:
+    return StudySession.objects.filter(pk=session_id, status=SessionStatus.ACTIVE).exists()
+
+
+def study_page_hidden(*, session_id: int) -> None:
+    StudySession.objects.filter(pk=session_id).update(hidden_count=F("hidden_count") + 1)
+
+
+@transaction.atomic
+def snapshot_request(*, session_id: int, covers_until: float, recheck: bool = False) -> Snapshot:
+    """The server asks the page for a frame now (the time was chosen by proctoring.rules.next_snapshot_delay)."""
+    session = StudySession.objects.select_for_update().get(pk=session_id)
+    seq = (session.snapshots.aggregate(m=Max("seq"))["m"] or 0) + 1
+    return Snapshot.objects.create(session=session, seq=seq, covers_until=covers_until, recheck=recheck)
+
+
+def snapshot_upload_error(*, snapshot: Snapshot, user, image_bytes: bytes, now=None) -> str | None:
+    """Why an uploaded frame is refused: not this trainee's, already sent, too late, or not a JPEG."""
+    now = now or timezone.now()
+    session = snapshot.session
+    if user.trainee_id != session.trainee_id:
+        return "抓拍：不是本人的学习会话"
+    if session.status != SessionStatus.ACTIVE:
+        return "抓拍：学习会话已结束"
+    if snapshot.taken_at or snapshot.verdict:
+        return "抓拍：该次抓拍已上传"
+    if now - snapshot.requested_at > timedelta(seconds=settings.STUDY_SNAPSHOT_UPLOAD_SECONDS):
+        return f"抓拍：超过 {settings.STUDY_SNAPSHOT_UPLOAD_SECONDS:g} 秒未上传"
+    if not image_bytes.startswith(JPEG_MAGIC):
+        return "抓拍：图像须为 JPEG"
+    if len(image_bytes) > MAX_SNAPSHOT_BYTES:
+        return "抓拍：图像过大（上限 2 MB）"
+    return None
+
+
+@transaction.atomic
+def snapshot_upload(*, snapshot_id: int, user, image_bytes: bytes) -> Snapshot:
+    """Store the requested frame and queue its verification (after commit, so the worker sees the row)."""
+    from proctoring.tasks import verify_snapshot
+
+    snapshot = Snapshot.objects.select_for_update().select_related("session").get(pk=snapshot_id)
+    if user.trainee_id != snapshot.session.trainee_id:
+        raise PermissionDenied("抓拍：不是本人的学习会话")
+    error = snapshot_upload_error(snapshot=snapshot, user=user, image_bytes=image_bytes)
+    if error:
+        raise ValidationError(error)
+    snapshot.taken_at = timezone.now()
+    snapshot.image.save(f"s{snapshot.session_id}-{snapshot.seq}.jpg", ContentFile(image_bytes), save=False)
+    snapshot.save(update_fields=["taken_at", "image"])
+    transaction.on_commit(lambda: verify_snapshot.delay(snapshot.pk))
+    return snapshot
+
+
+def snapshot_mark_missing(*, snapshot_id: int) -> Snapshot | None:
+    """The page did not send the requested frame in time: a failed check (returns None if it did arrive)."""
+    from proctoring.services.flags import flag_raise_failed_check
+
+    with transaction.atomic():
+        snapshot = Snapshot.objects.select_for_update().get(pk=snapshot_id)
+        if snapshot.taken_at or snapshot.verdict:
+            return None
+        snapshot.verdict = SnapshotVerdict.MISSING
+        snapshot.checked_at = timezone.now()
+        snapshot.save(update_fields=["verdict", "checked_at"])
+        StudySession.objects.filter(pk=snapshot.session_id).update(checks_failed=F("checks_failed") + 1)
+        flag_raise_failed_check(snapshot=snapshot)
+    return snapshot
+
+
+LEDGER_STEP_SECONDS = 36  # the hours ledger counts 0.01 h
+
+
+@transaction.atomic
+def study_credit(*, session_id: int, verified_second: float, seq: int) -> float:
+    """Credit the verified stretch up to `verified_second` (after a passed check number `seq`).
+
+    The lesson progress decides how many seconds are new (replays add nothing); they become online minutes in the
+    hours ledger in whole 0.01 h steps (the remainder waits for the next passed check). Returns the seconds credited.
+    """
+    from training.services.hours import hours_credit_online
+    from training.services.lessons import lesson_progress_record
+
+    session = StudySession.objects.select_for_update().select_related("lesson__course", "enrollment").get(
+        pk=session_id
+    )
+    _progress, gain = lesson_progress_record(
+        enrollment=session.enrollment, lesson=session.lesson, reached_second=verified_second
+    )
+    session.verified_second = max(session.verified_second, verified_second)
+    session.credited_seconds += gain
+    steps = int((session.credited_seconds - session.ledger_seconds) // LEDGER_STEP_SECONDS)
+    if steps > 0:
+        hours_credit_online(
+            enrollment=session.enrollment,
+            course=session.lesson.course,
+            minutes=Decimal(steps * LEDGER_STEP_SECONDS) / 60,
+            source=f"{session.credit_source_prefix}{seq}",
+        )
+        session.ledger_seconds += steps * LEDGER_STEP_SECONDS
+    session.save(update_fields=["verified_second", "credited_seconds", "ledger_seconds"])
+    return gain

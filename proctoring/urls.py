@@ -1,0 +1,16 @@
+from django.urls import path
+
+from proctoring import flag_views, study_views
+
+app_name = "proctoring"
+
+urlpatterns = [
+    # Online study (helper "study")
+    path("study/", study_views.lesson_list, name="study-list"),
+    path("study/lesson/<int:lesson_id>/", study_views.study_page, name="study"),
+    path("study/snapshot/<int:snapshot_id>/", study_views.snapshot_upload, name="snapshot-upload"),
+    path("flags/", flag_views.flag_list, name="flag-list"),
+    path("flags/<int:pk>/", flag_views.flag_detail, name="flag-detail"),
+    path("flags/mine/", flag_views.my_flags, name="my-flags"),
+    path("snapshots/<int:pk>/image/", flag_views.snapshot_image, name="snapshot-image"),
+]
