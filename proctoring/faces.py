@@ -75,7 +75,7 @@ def _setting(name: str, default):
 
 
 def tolerance() -> float:
-    return float(_setting("FACE_TOLERANCE", 0.5))
+    return float(_setting("FACE_TOLERANCE", 0.6))
 
 
 def load_image(source: bytes | str | Path) -> np.ndarray:

@@ -1,0 +1,96 @@
+"""Consent to biometric processing: given, declined (the other way: offline study verified in person), withdrawn.
+
+Rule (SPEC 三(三) with 个人信息保护法 第二十九条): no face is processed or stored without a separate consent in force;
+withdrawing deletes the templates and photos at once, and the withdrawal row records what was deleted.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from proctoring.consent_text import CONSENT_TEXT_VERSION
+from proctoring.models import BiometricConsent, ConsentDecision, EnrolmentPhoto, FaceTemplate
+from training.models import Trainee
+
+
+def current_consent(trainee) -> BiometricConsent | None:
+    """The trainee's latest decision, or None when they have not been asked yet."""
+    return BiometricConsent.objects.filter(trainee=trainee).order_by("-created_at", "-pk").first()
+
+
+def has_biometric_consent(trainee) -> bool:
+    latest = current_consent(trainee)
+    return latest is not None and latest.decision == ConsentDecision.CONSENT
+
+
+def on_alternative_path(trainee) -> bool:
+    """The trainee declined or withdrew: they study offline, verified in person."""
+    latest = current_consent(trainee)
+    return latest is not None and latest.decision != ConsentDecision.CONSENT
+
+
+def _lock(trainee) -> Trainee:
+    return Trainee.objects.select_for_update().get(pk=trainee.pk)
+
+
+def _record(trainee, decision, *, ip_address=None, user_agent="", recorded_by=None, **extra) -> BiometricConsent:
+    row = BiometricConsent(
+        trainee=trainee,
+        decision=decision,
+        text_version=CONSENT_TEXT_VERSION,
+        ip_address=ip_address or None,
+        user_agent=(user_agent or "")[:255],
+        recorded_by=recorded_by,
+        **extra,
+    )
+    row.full_clean()
+    row.save()
+    return row
+
+
+def biometric_data_delete(trainee) -> tuple[int, int]:
+    """Delete every template and enrolment photo of the trainee. Returns (templates, photos) deleted."""
+    templates, _ = FaceTemplate.objects.filter(trainee=trainee).delete()
+    photos, _ = EnrolmentPhoto.objects.filter(trainee=trainee).delete()
+    return templates, photos
+
+
+@transaction.atomic
+def consent_give(*, trainee, ip_address=None, user_agent="", recorded_by=None) -> BiometricConsent:
+    """Record the trainee's separate consent to face verification, on the current text version."""
+    trainee = _lock(trainee)
+    return _record(
+        trainee, ConsentDecision.CONSENT, ip_address=ip_address, user_agent=user_agent, recorded_by=recorded_by
+    )
+
+
+@transaction.atomic
+def consent_choose_alternative(*, trainee, ip_address=None, user_agent="", recorded_by=None) -> BiometricConsent:
+    """The trainee declines: they are routed to offline study verified in person; nothing biometric is kept."""
+    trainee = _lock(trainee)
+    templates, photos = biometric_data_delete(trainee)
+    return _record(
+        trainee,
+        ConsentDecision.ALTERNATIVE,
+        ip_address=ip_address,
+        user_agent=user_agent,
+        recorded_by=recorded_by,
+        deleted_templates=templates,
+        deleted_photos=photos,
+    )
+
+
+@transaction.atomic
+def consent_withdraw(*, trainee, ip_address=None, user_agent="", recorded_by=None) -> BiometricConsent:
+    """Withdraw consent: templates and photos are deleted in the same transaction and the counts recorded."""
+    trainee = _lock(trainee)
+    templates, photos = biometric_data_delete(trainee)
+    return _record(
+        trainee,
+        ConsentDecision.WITHDRAW,
+        ip_address=ip_address,
+        user_agent=user_agent,
+        recorded_by=recorded_by,
+        deleted_templates=templates,
+        deleted_photos=photos,
+    )
