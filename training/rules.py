@@ -150,3 +150,31 @@ def plan_errors(
         documentary_error(required=rule.documentary_required, included=has_documentary, title=rule.documentary_title),
     ]
     return [reason for reason in checks if reason]
+
+
+# The project workflow (SPEC 三(一) 项目申报 → 联合遴选 → 专家评审 → 择优确定 → 合同 → 实施 → 验收).
+PROJECT_TRANSITIONS: dict[str, frozenset[str]] = {
+    "draft": frozenset({"submitted"}),
+    "submitted": frozenset({"expert_review", "draft"}),
+    "expert_review": frozenset({"selected", "rejected"}),
+    "selected": frozenset({"contracted"}),
+    "contracted": frozenset({"in_progress"}),
+    "in_progress": frozenset({"accepted"}),
+    "rejected": frozenset(),
+    "accepted": frozenset(),
+}
+
+
+def project_transition_error(*, from_status: str, to_status: str, labels: dict | None = None) -> str | None:
+    """Only the workflow's steps are allowed; a project never jumps or goes back except submitted → draft."""
+    if to_status in PROJECT_TRANSITIONS.get(from_status, ()):
+        return None
+    labels = labels or {}
+    return f"项目状态不能从“{labels.get(from_status, from_status)}”变为“{labels.get(to_status, to_status)}”"
+
+
+def review_score_error(*, score) -> str | None:
+    """Expert scores are whole numbers from 0 to 100."""
+    if not isinstance(score, int) or isinstance(score, bool) or not 0 <= score <= 100:
+        return f"评分：须为 0–100 的整数（收到 {score}）"
+    return None

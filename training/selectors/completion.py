@@ -1,0 +1,143 @@
+"""Completion of a trainee's training: credited hours against the plan and the rule set (SPEC 二(二)–(四)).
+
+Complete = credited total ≥ the plan's total (at least the rule set's minimum), offline hours ≥ the rule set's
+minimum share of it, practical hours ≥ the minimum share of it (team leaders), and the documentary watched.
+Hours attended beyond the plan never make a trainee less complete.
+Each gap is explained with figures ("线下学时 12/14.4").
+Online credits count at most the course's own hours; voided credits never count.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from training.models import CreditedHours, CreditKind, Enrollment, PlanStatus, TrainingPlan
+from training.rules import (
+    ClassRuleValues,
+    documentary_error,
+    fmt,
+    required_hours,
+)
+from training.selectors.policy import class_rule_values, rule_set_in_force
+
+ZERO = Decimal(0)
+
+
+@dataclass
+class Progress:
+    enrollment: Enrollment
+    rule: ClassRuleValues
+    plan: TrainingPlan | None
+    online: Decimal = ZERO
+    offline_theory: Decimal = ZERO
+    offline_practical: Decimal = ZERO
+    required_total: Decimal = ZERO
+    required_offline: Decimal = ZERO
+    required_practical: Decimal = ZERO
+    documentary_watched: bool = False
+    reasons: list[str] = field(default_factory=list)
+
+    @property
+    def offline(self) -> Decimal:
+        return self.offline_theory + self.offline_practical
+
+    @property
+    def total(self) -> Decimal:
+        return self.online + self.offline
+
+    @property
+    def complete(self) -> bool:
+        return not self.reasons
+
+    @property
+    def percent(self) -> int:
+        """How far along the total is, for a progress bar (0–100)."""
+        if not self.required_total:
+            return 0
+        return min(100, int(self.total * 100 / self.required_total))
+
+
+def _plans_for(enrollments) -> dict[tuple[int, int], TrainingPlan]:
+    keys = {(e.project_id, e.trainee.personnel_class) for e in enrollments}
+    plans = TrainingPlan.objects.filter(project_id__in={k[0] for k in keys}).select_related("rule_set")
+    plans = plans.prefetch_related("courses", "rule_set__class_rules")
+    return {(p.project_id, p.personnel_class): p for p in plans if (p.project_id, p.personnel_class) in keys}
+
+
+def _requirements(progress: Progress) -> None:
+    rule, plan = progress.rule, progress.plan
+    plan_total = sum((c.hours for c in plan.courses.all()), ZERO) if plan else ZERO
+    progress.required_total = max(rule.min_total_hours, plan_total)
+    progress.required_offline = required_hours(progress.required_total, rule.min_offline_percent)
+    progress.required_practical = required_hours(progress.required_total, rule.min_practical_percent)
+
+
+def _explain(progress: Progress) -> None:
+    rule, reasons = progress.rule, progress.reasons
+    if progress.total < progress.required_total:
+        reasons.append(f"总学时 {fmt(progress.total)}/{fmt(progress.required_total)}")
+    if progress.offline < progress.required_offline:
+        reasons.append(f"线下学时 {fmt(progress.offline)}/{fmt(progress.required_offline)}")
+    if progress.offline_practical < progress.required_practical:
+        reasons.append(f"实训学时 {fmt(progress.offline_practical)}/{fmt(progress.required_practical)}")
+    reason = documentary_error(
+        required=rule.documentary_required, included=progress.documentary_watched, title=rule.documentary_title
+    )
+    if reason:
+        reasons.append(reason.replace("缺少", "尚未观看"))
+
+
+def progress_for_enrollments(enrollments) -> list[Progress]:
+    """Progress of many enrollments with a fixed number of queries (class pages, reports)."""
+    enrollments = list(enrollments)
+    plans = _plans_for(enrollments)
+    credits = defaultdict(list)
+    rows = CreditedHours.objects.filter(enrollment__in=enrollments, voided_at__isnull=True).select_related("course")
+    for row in rows:
+        credits[row.enrollment_id].append(row)
+    rule_sets: dict[int, object] = {}
+    result = []
+    for enrollment in enrollments:
+        plan = plans.get((enrollment.project_id, enrollment.trainee.personnel_class))
+        if plan is not None and plan.rule_set_id and plan.status != PlanStatus.DRAFT:
+            rule_set = plan.rule_set
+        else:
+            region_id = enrollment.project.region_id
+            if region_id not in rule_sets:
+                rule_sets[region_id] = rule_set_in_force(enrollment.project.region)
+            rule_set = rule_sets[region_id]
+        progress = Progress(
+            enrollment=enrollment, rule=class_rule_values(rule_set, enrollment.trainee.personnel_class), plan=plan
+        )
+        _requirements(progress)
+        _add_credits(progress, credits[enrollment.pk])
+        _explain(progress)
+        result.append(progress)
+    return result
+
+
+def _add_credits(progress: Progress, rows: list[CreditedHours]) -> None:
+    by_course: dict[int, Decimal] = defaultdict(Decimal)
+    for row in rows:
+        if row.kind == CreditKind.ONLINE and row.course_id:
+            by_course[row.course_id] += row.hours
+        elif row.kind == CreditKind.ONLINE:
+            progress.online += row.hours
+        elif row.kind == CreditKind.OFFLINE_PRACTICAL:
+            progress.offline_practical += row.hours
+        else:
+            progress.offline_theory += row.hours
+    courses = {row.course_id: row.course for row in rows if row.course_id}
+    for course_id, hours in by_course.items():
+        course = courses[course_id]
+        progress.online += min(hours, course.hours)
+        if course.is_documentary and hours >= course.hours:
+            progress.documentary_watched = True
+
+
+def enrollment_progress(enrollment: Enrollment) -> Progress:
+    """Totals by kind, documentary watched, complete or not, and why not ("线下学时 12/14.4")."""
+    enrollment = Enrollment.objects.select_related("trainee", "project__region").get(pk=enrollment.pk)
+    return progress_for_enrollments([enrollment])[0]

@@ -1,0 +1,69 @@
+"""Writes of the credited-hours ledger (append-only: rows are added or voided, never edited or deleted).
+
+Sources name where a credit came from: "attendance:<attendance id>" for offline sessions, whatever the caller
+gives for online study (helper "study" uses "study:<id>"). One live row per (enrollment, source): crediting the
+same source twice returns the existing row, so a retried task never counts twice.
+"""
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from training.models import Course, CreditedHours, CreditKind, Enrollment, Modality
+
+SIXTY = Decimal(60)
+
+
+def _credit(*, enrollment: Enrollment, course: Course | None, kind: str, hours: Decimal, source: str) -> CreditedHours:
+    existing = CreditedHours.objects.filter(enrollment=enrollment, source=source, voided_at__isnull=True).first()
+    if existing is not None:
+        return existing
+    row = CreditedHours(enrollment=enrollment, course=course, kind=kind, hours=hours, source=source)
+    row.full_clean()
+    row.save()
+    return row
+
+
+@transaction.atomic
+def hours_credit_online(*, enrollment: Enrollment, course: Course, minutes, source: str) -> CreditedHours:
+    """Credit verified online study of `course` (minutes → hours, to the nearest 0.01 h). Only verified time may be
+    credited (三(三)): the caller (proctoring) decides what was verified; this checks the course is an online
+    course of the enrollment's project."""
+    hours = (Decimal(str(minutes)) / SIXTY).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    if hours <= 0:
+        raise ValidationError(f"学时：{minutes} 分钟不足 0.01 学时，无法记入")
+    if course.modality != Modality.ONLINE:
+        raise ValidationError(f"课程《{course.title}》不是线上课程，不能记入线上学时")
+    if course.plan.project_id != enrollment.project_id:
+        raise ValidationError(f"课程《{course.title}》不属于该学员的培训项目")
+    return _credit(enrollment=enrollment, course=course, kind=CreditKind.ONLINE, hours=hours, source=source)
+
+
+def hours_credit_attendance(*, attendance) -> CreditedHours:
+    """Credit an attended offline session (call inside the attendance service's transaction)."""
+    session = attendance.session
+    return _credit(
+        enrollment=attendance.enrollment,
+        course=None,
+        kind=session.credit_kind,
+        hours=session.hours,
+        source=f"attendance:{attendance.pk}",
+    )
+
+
+@transaction.atomic
+def hours_void(*, source_prefix: str, reason: str) -> int:
+    """Mark live credits from `source_prefix` voided; returns how many. "study:12" matches "study:12" and
+    "study:12:…" but not "study:123"; a prefix ending in ":" matches everything under it."""
+    if not reason.strip():
+        raise ValidationError("作废原因：必须填写")
+    if source_prefix.endswith(":"):
+        match = Q(source__startswith=source_prefix)
+    else:
+        match = Q(source=source_prefix) | Q(source__startswith=f"{source_prefix}:")
+    return CreditedHours.objects.filter(match, voided_at__isnull=True).update(
+        voided_at=timezone.now(), void_reason=reason.strip()[:200]
+    )
