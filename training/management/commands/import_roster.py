@@ -35,15 +35,18 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         try:
+            frame = read_roster(options["file"])  # the file first: a bad file needs no database
+        except RosterFileError as e:
+            raise CommandError(str(e), returncode=2) from None
+        try:
             project = TrainingProject.objects.select_related("region").get(code=options["project"].strip())
         except TrainingProject.DoesNotExist:
             raise CommandError(f"未知项目编号：{options['project']}", returncode=2) from None
         try:
-            frame = read_roster(options["file"])
             result = roster_import(
                 project=project, frame=frame, skip_invalid=options["skip_invalid"], dry_run=options["dry_run"]
             )
-        except (RosterFileError, RosterConflictError) as e:
+        except RosterConflictError as e:
             raise CommandError(str(e), returncode=2) from None
         for line in result.check.error_lines():
             self.stdout.write(line)
