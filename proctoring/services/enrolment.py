@@ -165,6 +165,8 @@ def bulk_enrolment_run(*, job_id: int) -> BulkEnrolmentJob:
     else:
         BulkEnrolmentJob.objects.filter(pk=job.pk).update(status=BulkJobStatus.DONE, finished_at=timezone.now())
     finally:
-        job.archive.delete(save=False)  # the photos in it are biometric data: never kept after processing
+        # The photos in it are biometric data: never kept after processing.
+        job.archive.delete(save=False)
+        BulkEnrolmentJob.objects.filter(pk=job.pk).update(archive="")
     job.refresh_from_db()
     return job

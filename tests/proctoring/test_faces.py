@@ -6,7 +6,7 @@ from PIL import Image, ImageFilter
 
 from proctoring import faces
 from proctoring.faces import FaceQualityError, Verdict
-from tests.proctoring.frames import gradient_frame, jpeg, shifted_noisy, webcam_frame
+from tests.proctoring.face_frames import gradient_frame, jpeg, shifted_noisy, webcam_frame
 
 _cache = {}
 
