@@ -84,6 +84,7 @@ def snapshot_image(request, pk: int):
     kind = ImageKind.FLAG_EVIDENCE if snapshot.flags.exists() else ImageKind.SNAPSHOT
     image_access_log(
         viewer=request.user, image_kind=kind, image_id=snapshot.pk, trainee=snapshot.session.trainee,
-        reason=request.GET.get("reason", "异常审核"), request=request,
+        reason=request.GET.get("reason") or f"异常审核（学习抓拍 #{snapshot.pk}）",
+        ip_address=request.META.get("REMOTE_ADDR"),
     )
     return FileResponse(snapshot.image.open("rb"), content_type="image/jpeg")

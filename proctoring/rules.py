@@ -21,6 +21,9 @@ from datetime import datetime, timedelta
 from training.lesson_rules import progress_gain, seek_allowed
 
 
+RESUME_JITTER_SECONDS = 0.5
+
+
 @dataclass(frozen=True)
 class StudyClock:
     """The crediting state of one study session. Times are seconds on one clock (e.g. time.monotonic())."""
@@ -71,7 +74,9 @@ def on_beat(
         if gain > 0:
             tentative = max(clock.position, tentative) + gain
     seek_to = None
-    if not seek_allowed(furthest=tentative, target=position):
+    # After a stretch that did not count (hidden, paused, heartbeat lost) the player may not stand further than
+    # jitter ahead of the counted point: what it played meanwhile must be watched again.
+    if not seek_allowed(furthest=tentative, target=position, slack=None if in_order else RESUME_JITTER_SECONDS):
         seek_to = tentative
         position = tentative
     new = replace(

@@ -9,9 +9,9 @@
 SEEK_SLACK_SECONDS = 2.0
 
 
-def seek_allowed(*, furthest: float, target: float, slack: float = SEEK_SLACK_SECONDS) -> bool:
+def seek_allowed(*, furthest: float, target: float, slack: float | None = None) -> bool:
     """May the player jump to `target`? Only within what was already watched (plus the slack)."""
-    return target <= furthest + slack
+    return target <= furthest + (SEEK_SLACK_SECONDS if slack is None else slack)
 
 
 def progress_gain(*, furthest: float, start: float, end: float, elapsed: float, duration: float) -> float:

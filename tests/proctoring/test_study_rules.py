@@ -158,3 +158,12 @@ def test_flag_closing_and_appeal_window():
     assert "只能申诉一次" in rules.appeal_error(appeal_status="rejected", now=reviewed, **kw)
     assert "尚未审核" in rules.appeal_error(appeal_status="", status="open", reviewed_at=None, now=reviewed,
                                           appeal_days=15)
+
+
+def test_after_a_stretch_that_did_not_count_the_player_is_sent_back_beyond_jitter():
+    clock, t = play(20)
+    hidden = beat(clock, t + 5, 25, visible=False).clock  # the stretch before this beat counted
+    assert hidden.tentative_second == 25
+    result = beat(hidden, t + 6, 26, visible=True)  # played 1 s while hidden
+    assert result.seek_to == 25 and result.clock.position == 25
+    assert beat(hidden, t + 6, 25.5, visible=True).seek_to is None  # jitter
