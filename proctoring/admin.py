@@ -1,3 +1,64 @@
-from django.contrib import admin
+"""Back office for biometric records: read-only (every write goes through proctoring/services), scoped, and
+never showing an image or a template; enrolment photos open only through the logged reviewer view."""
 
-# Register your models here.
+from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from proctoring.models import BiometricConsent, BulkEnrolmentJob, EnrolmentPhoto, FaceTemplate, ImageAccessLog
+from training.admin.scoped import ScopedAdminMixin
+
+
+class ReadOnlyAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(BiometricConsent)
+class BiometricConsentAdmin(ReadOnlyAdmin):
+    list_display = ["trainee", "decision", "text_version", "created_at", "ip_address", "deleted_templates"]
+    list_filter = ["decision", "text_version"]
+    search_fields = ["trainee__name", "trainee__id_number"]
+    date_hierarchy = "created_at"
+
+
+@admin.register(FaceTemplate)
+class FaceTemplateAdmin(ReadOnlyAdmin):
+    list_display = ["trainee", "model_version", "created_at"]
+    fields = ["trainee", "model_version", "created_at"]  # the encrypted bytes are never shown
+    search_fields = ["trainee__name", "trainee__id_number"]
+
+
+@admin.register(EnrolmentPhoto)
+class EnrolmentPhotoAdmin(ReadOnlyAdmin):
+    list_display = ["trainee", "source", "created_at", "expires_at", "view_link"]
+    fields = ["trainee", "source", "content_type", "created_at", "expires_at", "view_link"]
+    list_filter = ["source"]
+    search_fields = ["trainee__name", "trainee__id_number"]
+
+    @admin.display(description=_("照片"))
+    def view_link(self, obj):
+        url = reverse("proctoring:enrolment-photo", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, _("查看（需填写原因并记录）"))
+
+
+@admin.register(ImageAccessLog)
+class ImageAccessLogAdmin(ReadOnlyAdmin):
+    list_display = ["viewed_at", "viewer", "image_kind", "image_id", "trainee", "reason", "ip_address"]
+    list_filter = ["image_kind"]
+    search_fields = ["viewer__username", "trainee__name", "reason"]
+    date_hierarchy = "viewed_at"
+
+
+@admin.register(BulkEnrolmentJob)
+class BulkEnrolmentJobAdmin(ReadOnlyAdmin):
+    list_display = ["pk", "provider", "uploaded_by", "status", "processed", "total", "created_at", "finished_at"]
+    list_filter = ["status"]
+    exclude = ["archive", "results"]
