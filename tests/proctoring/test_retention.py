@@ -73,3 +73,20 @@ def test_face_data_count_is_people_in_scope(faces_dir):
     assert face_data_count(hr_city) == 3
     consent_withdraw(trainee=elsewhere)
     assert face_data_count(hr_city) == 2
+
+
+def test_image_access_log_needs_a_reviewer_and_a_reason():
+    from django.core.exceptions import PermissionDenied, ValidationError
+
+    from proctoring.services.audit import image_access_log
+
+    county = region_tree()[2]
+    reviewer = staff_user(Role.AUDITOR)
+    with pytest.raises(ValidationError, match="查看原因：必填"):
+        image_access_log(viewer=reviewer, image_kind="snapshot", image_id=1, reason="  ")
+    with pytest.raises(PermissionDenied, match="只有复核人员可以查看人脸图像"):
+        image_access_log(
+            viewer=staff_user(Role.SI_OFFICER, region=county), image_kind="snapshot", image_id=1, reason="看看"
+        )
+    row = image_access_log(viewer=reviewer, image_kind="snapshot", image_id=7, reason="复核异常", ip_address="10.0.0.2")
+    assert (row.image_kind, row.image_id, row.reason, row.ip_address) == ("snapshot", 7, "复核异常", "10.0.0.2")
