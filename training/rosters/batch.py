@@ -2,8 +2,8 @@
 
 Every door (web upload, Celery task, admin import-export, `import_roster`) calls `check_roster`. It runs each
 per-value rule once per distinct value (training/rosters/checks.py, training/validators.py, training.rules) and
-looks up the database once per kind of lookup (enterprises, trainees, enrolments, classes; in chunks of
-LOOKUP_CHUNK values so that no query exceeds the database's parameter limit), never once per row.
+looks up the database once per kind of lookup (enterprises, trainees, enrolments, classes; on PostgreSQL the
+values go as one array parameter, on SQLite in chunks of LOOKUP_CHUNK under its parameter limit), never per row.
 
 Rows are checked in file order as if each were enrolled in turn: a class's capacity counts the rows of the same
 file before it (the verdict enrollment_create gives when the rows are enrolled one by one).
@@ -17,12 +17,14 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+from django.db import connection
 from django.db.models import Count, Q
 from django.utils import timezone
 
 from training.models import Enrollment, EnrollmentStatus, Enterprise, OfflineClass, Trainee
 from training.rosters import checks
 from training.rosters import columns as c
+from training.rosters.copy import any_of
 from training.rosters.reading import ROW
 from training.rules import active_project_error, class_capacity_error, class_personnel_error
 from training.scope import region_subtree
@@ -77,7 +79,11 @@ def _per_value(series: pd.Series, rule: Callable) -> pd.Series:
     return series.map(table)
 
 
-def _chunks(values: list, size: int = LOOKUP_CHUNK) -> Iterable[list]:
+def _chunks(values: list, size: int = LOOKUP_CHUNK) -> Iterable:
+    """The values for `__in`: one array parameter on PostgreSQL, else chunks under SQLite's parameter limit."""
+    if connection.vendor == "postgresql":
+        yield any_of(values)
+        return
     for start in range(0, len(values), size):
         yield values[start : start + size]
 
