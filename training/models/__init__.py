@@ -8,6 +8,7 @@ from training.models.projects import Enrollment, EnrollmentStatus, ProjectStatus
 from training.models.plans import Course, Modality, PlanStatus, TrainingPlan
 from training.models.policy import DOCUMENTARY_TITLE, ClassRule, RuleSet
 from training.models.regions import ChemicalPark, Region, RegionLevel
+from training.models.rosters import RosterImport, RosterImportStatus
 
 __all__ = [
     "Attendance",
@@ -40,6 +41,8 @@ __all__ = [
     "ProviderStatus",
     "Region",
     "RegionLevel",
+    "RosterImport",
+    "RosterImportStatus",
     "Teacher",
     "Trainee",
     "TrainingProject",
