@@ -1,1 +1,1 @@
-from training.admin import organisations, people, projects  # noqa: F401  (registers the ModelAdmins)
+from training.admin import organisations, people, projects, rosters  # noqa: F401  (registers the ModelAdmins)
