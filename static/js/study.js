@@ -44,6 +44,9 @@
   window.addEventListener("focus", beat);
 
   function upload(message) {
+    // Shown before sending: the verdict may come over the websocket before the upload's own response.
+    $("last-verdict").textContent = "核验中……";
+    $("last-verdict").className = "";
     return captureJpeg(camera).then(function (blob) {
       const form = new FormData();
       form.append("image", blob, "snapshot.jpg");
@@ -51,7 +54,6 @@
                                   headers: { "X-CSRFToken": root.dataset.csrf } });
     }).then(function (response) {
       if (!response.ok) return response.json().then((body) => say(body.error || "抓拍上传失败"));
-      $("last-verdict").textContent = "核验中……";
     }).catch(function () { say("无法读取摄像头画面"); });
   }
 
