@@ -28,7 +28,9 @@ class RosterImport(models.Model):
     )
     file = models.FileField(_("花名册文件"), upload_to="rosters/%Y/%m/")
     original_name = models.CharField(_("文件名"), max_length=200)
-    skip_invalid = models.BooleanField(_("跳过有误的行"), default=False, help_text=_("不勾选时，任何一行有误则全部不导入"))
+    skip_invalid = models.BooleanField(
+        _("跳过有误的行"), default=False, help_text=_("不勾选时，任何一行有误则全部不导入")
+    )
     status = models.CharField(
         _("状态"), max_length=16, choices=RosterImportStatus.choices, default=RosterImportStatus.UPLOADED
     )
