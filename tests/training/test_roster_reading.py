@@ -1,9 +1,12 @@
 """Reading roster files: xlsx, csv in UTF-8 (BOM or not) and GBK; one clear error for what is not a roster."""
 
+import datetime
+
 import pytest
 
 from tests.training.roster_support import csv_bytes, xlsx_bytes
 from training.rosters import columns as c
+from training.rosters.checks import parse_date
 from training.rosters.reading import RosterFileError, read_roster
 
 ROW = {
@@ -67,3 +70,9 @@ def test_what_is_not_a_roster_gets_one_clear_line(data, message):
         read_roster(data)
     assert message in str(error.value)
     assert "\n" not in str(error.value)
+
+
+@pytest.mark.parametrize("cell", [datetime.date(2023, 3, 1), datetime.datetime(2023, 3, 1)])
+def test_xlsx_date_cells_read_as_dates(cell):
+    frame = read_roster(xlsx_bytes([{**ROW, c.POST_START_DATE: cell}]))
+    assert parse_date(frame.loc[0, c.POST_START_DATE]) == datetime.date(2023, 3, 1)

@@ -61,9 +61,18 @@ def _read_csv(data: bytes) -> pd.DataFrame:
         raise RosterFileError(_("文件不是有效的csv表格：%(reason)s") % {"reason": str(e).strip()[:200]}) from e
 
 
+def _xlsx_engine() -> str:
+    """calamine (Rust) reads a 100,000-row sheet about ten times faster than openpyxl; openpyxl if it is absent."""
+    try:
+        import python_calamine  # noqa: F401
+    except ImportError:
+        return "openpyxl"
+    return "calamine"
+
+
 def _read_xlsx(data: bytes) -> pd.DataFrame:
     try:
-        frame = pd.read_excel(io.BytesIO(data), sheet_name=0, dtype=str, keep_default_na=False, engine="openpyxl")
+        frame = pd.read_excel(io.BytesIO(data), sheet_name=0, dtype=str, keep_default_na=False, engine=_xlsx_engine())
     except Exception as e:  # openpyxl raises many kinds for a damaged or non-xlsx zip
         raise RosterFileError(_("文件不是有效的xlsx表格：%(reason)s") % {"reason": str(e).strip()[:200]}) from e
     return frame
