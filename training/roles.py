@@ -91,3 +91,18 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
 
 def role_permissions(role: str) -> frozenset[str]:
     return ROLE_PERMISSIONS.get(role, frozenset())
+
+
+# Issue 3 (training rules): classes, plans, contracts, reviews, hours and rule sets are visible in the admin to
+# every back-office role (rows limited by training.scope); providers run their classes and sessions there too.
+# Workflow steps, attendance and the hours ledger are written only through the pages and services.
+_RULES_MODELS = (
+    "offlineclass", "classsession", "attendance", "trainingplan", "course", "creditedhours",
+    "servicecontract", "expertreview", "projectstatuschange", "ruleset", "classrule",
+)
+for _role in (Role.PROVIDER_STAFF, Role.EM_OFFICER, Role.HR_OFFICER, Role.SI_OFFICER, Role.PARK_OFFICER,
+              Role.AUDITOR, Role.EXPERT):
+    _extra = set().union(*(_perms("training", m, *VIEW) for m in _RULES_MODELS))
+    if _role == Role.PROVIDER_STAFF:
+        _extra |= _perms("training", "offlineclass", *EDIT) | _perms("training", "classsession", *EDIT)
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | frozenset(_extra)

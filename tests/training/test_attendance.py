@@ -126,3 +126,32 @@ def test_correcting_a_sign_out_voids_the_old_credit(setup):
     )
     rows = CreditedHours.objects.filter(enrollment=enrollment).order_by("pk")
     assert [(r.voided_at is not None, r.void_reason) for r in rows] == [(True, "考勤更正"), (False, "")]
+
+
+def test_attendance_sheet_records_and_reports_overlaps(client, setup):
+    from django.urls import reverse
+
+    project, oc, enrollment, staff = setup
+    morning = builders.session(oc, start=(9, 0), end=(12, 0))
+    overlapping = builders.session(oc, start=(11, 30), end=(13, 0))
+    client.force_login(staff)
+    client.post(
+        reverse("attendance-sheet", args=[morning.pk]),
+        {f"in-{enrollment.pk}": "08:55", f"out-{enrollment.pk}": "12:01"},
+    )
+    assert CreditedHours.objects.get(enrollment=enrollment).hours == 3
+    response = client.post(
+        reverse("attendance-sheet", args=[overlapping.pk]), {f"in-{enrollment.pk}": "11:30"}, follow=True
+    )
+    assert "与已参加的课次（DY-2024-3-02） 09:00-12:00 重叠" in response.content.decode()
+
+
+def test_attendance_sheet_is_refused_to_officers(client, setup):
+    from django.urls import reverse
+
+    project, oc, enrollment, _ = setup
+    s = builders.session(oc)
+    client.force_login(staff_user(Role.EM_OFFICER, region=project.region))
+    response = client.post(reverse("attendance-sheet", args=[s.pk]), {f"in-{enrollment.pk}": "09:00"})
+    assert "仅承办培训机构的工作人员可以记录" in response.content.decode()
+    assert not s.attendances.exists()

@@ -83,3 +83,50 @@ def test_one_active_project_per_trainee():
     with pytest.raises(ValidationError) as exc:
         enrollment_create(project=second, trainee=person)
     assert exc.value.messages == ["该学员已在另一个在训项目中（DY-A）"]
+
+
+def test_class_create_page_refuses_a_cap_above_the_rule(client):
+    from django.urls import reverse
+
+    project = builders.project()
+    client.force_login(builders.provider_staff(project))
+    url = reverse("class-create", args=[project.pk])
+    response = client.post(url, {"code": "DY-2024-1-05", "personnel_class": "1", "capacity": "41"})
+    assert "人数上限 41 人，超过培训规则规定的 40 人" in response.content.decode()
+    response = client.post(url, {"code": "DY-2024-1-05", "personnel_class": "1", "capacity": ""})
+    assert response.status_code == 302
+    assert project.offline_classes.get(code="DY-2024-1-05").capacity == 40
+
+
+def test_admin_form_applies_the_same_cap(admin_client):
+    from django.urls import reverse
+
+    project = builders.project()
+    url = reverse("admin:training_offlineclass_add")
+    data = {
+        "code": "DY-2024-2-09",
+        "project": project.pk,
+        "personnel_class": "2",
+        "name": "",
+        "capacity": "81",
+        "sessions-TOTAL_FORMS": "0",
+        "sessions-INITIAL_FORMS": "0",
+    }
+    response = admin_client.post(url, data)
+    assert "人数上限 81 人，超过培训规则规定的 80 人" in response.content.decode()
+    admin_client.post(url, dict(data, capacity="80"))
+    assert project.offline_classes.get(code="DY-2024-2-09").capacity == 80
+
+
+def test_class_pages_list_and_show_the_roster_in_scope(client):
+    from django.urls import reverse
+
+    project = builders.project()
+    oc = builders.offline_class(project, PersonnelClass.DEPUTY_HEAD, code="DY-2024-1-01")
+    enrollment = builders.enrol(project, oc)
+    client.force_login(builders.provider_staff(project))
+    assert "1/40" in client.get(reverse("class-list")).content.decode()
+    page = client.get(reverse("class-detail", args=[oc.pk])).content.decode()
+    assert enrollment.trainee.name in page and "线下学时 0/14.4" in page
+    client.force_login(builders.provider_staff(builders.project()))
+    assert client.get(reverse("class-detail", args=[oc.pk])).status_code == 404

@@ -142,3 +142,15 @@ def test_offline_boundary_through_the_ledger(manager, offline, complete):
     assert progress.complete is complete
     if not complete:
         assert "线下学时 14.39/14.4" in progress.reasons
+
+
+def test_trainee_sees_what_is_missing(client, manager):
+    from django.urls import reverse
+
+    from training.services.people import trainee_account_create
+
+    project, plan, oc, enrollment, staff = manager
+    _attend(builders.session(oc, hours="12"), enrollment, staff)
+    client.force_login(trainee_account_create(trainee=enrollment.trainee, password="Pass-word-2024"))
+    page = client.get(reverse("my-progress")).content.decode()
+    assert "线下学时 12/14.4" in page and "尚未观看必学专题片《生命重于泰山》" in page

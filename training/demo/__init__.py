@@ -5,6 +5,6 @@ rows by natural key through the services, so running it twice changes nothing. `
 order inside one transaction, then `<app>.demo.load` of the other apps when they have one.
 """
 
-from training.demo import organisations
+from training.demo import classes, organisations
 
-STEPS = [organisations.load]
+STEPS = [organisations.load, classes.load]

@@ -116,3 +116,15 @@ class ProjectStatusChange(models.Model):
 
     def __str__(self):
         return f"{self.project.code} {self.from_status}→{self.to_status}"
+
+    @property
+    def from_label(self) -> str:
+        from training.models.projects import ProjectStatus
+
+        return ProjectStatus(self.from_status).label
+
+    @property
+    def to_label(self) -> str:
+        from training.models.projects import ProjectStatus
+
+        return ProjectStatus(self.to_status).label

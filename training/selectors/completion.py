@@ -1,7 +1,8 @@
 """Completion of a trainee's training: credited hours against the plan and the rule set (SPEC 二(二)–(四)).
 
 Complete = credited total ≥ the plan's total (at least the rule set's minimum), offline hours ≥ the rule set's
-minimum share of it, practical hours ≥ the minimum share of it (team leaders), and the documentary watched.
+minimum share of it (or the plan's offline hours if more), practical hours likewise (team leaders), and the
+documentary watched.
 Hours attended beyond the plan never make a trainee less complete.
 Each gap is explained with figures ("线下学时 12/14.4").
 Online credits count at most the course's own hours; voided credits never count.
@@ -13,7 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from training.models import CreditedHours, CreditKind, Enrollment, PlanStatus, TrainingPlan
+from training.models import CreditedHours, CreditKind, Enrollment, Modality, PlanStatus, TrainingPlan
 from training.rules import (
     ClassRuleValues,
     documentary_error,
@@ -68,10 +69,15 @@ def _plans_for(enrollments) -> dict[tuple[int, int], TrainingPlan]:
 
 def _requirements(progress: Progress) -> None:
     rule, plan = progress.rule, progress.plan
-    plan_total = sum((c.hours for c in plan.courses.all()), ZERO) if plan else ZERO
-    progress.required_total = max(rule.min_total_hours, plan_total)
-    progress.required_offline = required_hours(progress.required_total, rule.min_offline_percent)
-    progress.required_practical = required_hours(progress.required_total, rule.min_practical_percent)
+    courses = list(plan.courses.all()) if plan else []
+    plan_offline = sum((c.hours for c in courses if c.modality != Modality.ONLINE), ZERO)
+    plan_practical = sum((c.hours for c in courses if c.modality == Modality.OFFLINE_PRACTICAL), ZERO)
+    progress.required_total = max(rule.min_total_hours, sum((c.hours for c in courses), ZERO))
+    # The rule's share of the total, or the plan's own offline/practical hours where the plan asks for more.
+    progress.required_offline = max(required_hours(progress.required_total, rule.min_offline_percent), plan_offline)
+    progress.required_practical = max(
+        required_hours(progress.required_total, rule.min_practical_percent), plan_practical
+    )
 
 
 def _explain(progress: Progress) -> None:

@@ -37,9 +37,19 @@ def plan_create(*, project, personnel_class: int) -> TrainingPlan:
 
 @transaction.atomic
 def course_add(
-    *, plan: TrainingPlan, title: str, hours, modality: str, is_documentary: bool = False, order: int | None = None
+    *,
+    plan: TrainingPlan,
+    title: str,
+    hours,
+    modality: str,
+    is_documentary: bool = False,
+    order: int | None = None,
+    by=None,
 ) -> Course:
-    plan = TrainingPlan.objects.select_for_update().get(pk=plan.pk)
+    """Add a course to a draft or returned plan (`by`: the user, checked when given; None = system/demo)."""
+    plan = TrainingPlan.objects.select_for_update().select_related("project").get(pk=plan.pk)
+    if by is not None and (reason := _actor_error(by, plan, AUTHOR_ROLES)):
+        raise ValidationError(reason)
     if plan.status not in EDITABLE:
         raise ValidationError(f"培训计划{plan.get_status_display()}，不能修改课程")
     if order is None:

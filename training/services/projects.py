@@ -83,10 +83,10 @@ def project_transition(*, project: TrainingProject, to_status: str, by, note: st
 
 @transaction.atomic
 def contract_save(*, project: TrainingProject, by, **fields) -> ServiceContract:
-    """Create or update the project's service contract (HR/EM of the region, before implementation starts)."""
+    """Create or amend the project's service contract (HR/EM of the region; not after acceptance or rejection)."""
     if not by.is_superuser and (by.role not in OFFICER_ROLES or not is_visible(by, project)):
         raise ValidationError("服务合同须由项目所在地人社或应急管理部门录入")
-    if project.status in {ProjectStatus.IN_PROGRESS, ProjectStatus.ACCEPTED, ProjectStatus.REJECTED}:
+    if project.status in {ProjectStatus.ACCEPTED, ProjectStatus.REJECTED}:
         raise ValidationError(f"项目{project.get_status_display()}，不能修改服务合同")
     contract = ServiceContract.objects.filter(project=project).first() or ServiceContract(project=project)
     for name, value in fields.items():
