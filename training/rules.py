@@ -178,3 +178,22 @@ def review_score_error(*, score) -> str | None:
     if not isinstance(score, int) or isinstance(score, bool) or not 0 <= score <= 100:
         return f"评分：须为 0–100 的整数（收到 {score}）"
     return None
+
+
+def looser_than_national_errors(*, regional: ClassRuleValues, national: ClassRuleValues, label: str = "") -> list[str]:
+    """A province (or city, county) may tighten or detail the national rules, never loosen them (SPEC 二)."""
+    checks = [
+        ("最少总学时", regional.min_total_hours, national.min_total_hours, "低于"),
+        ("最多总学时", regional.max_total_hours, national.max_total_hours, "高于"),
+        ("线下学时最低占比(%)", regional.min_offline_percent, national.min_offline_percent, "低于"),
+        ("实训学时最低占比(%)", regional.min_practical_percent, national.min_practical_percent, "低于"),
+        ("线下班级人数上限", regional.class_capacity, national.class_capacity, "高于"),
+    ]
+    errors = []
+    for name, mine, theirs, word in checks:
+        looser = Decimal(mine) < Decimal(theirs) if word == "低于" else Decimal(mine) > Decimal(theirs)
+        if looser:
+            errors.append(f"{label}{name} {fmt(mine)}，{word}全国规定的 {fmt(theirs)}")
+    if national.documentary_required and not regional.documentary_required:
+        errors.append(f"{label}不能取消必学专题片《{national.documentary_title}》")
+    return errors

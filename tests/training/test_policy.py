@@ -68,7 +68,8 @@ def test_the_most_specific_region_wins_and_the_latest_date_within_it():
 
 
 def test_a_rule_set_with_an_inverted_hour_range_is_refused():
-    rules = {PersonnelClass.DEPUTY_HEAD: dict(NATIONAL_DEFAULT[PersonnelClass.DEPUTY_HEAD], max_total_hours=20)}
+    rules = dict(NATIONAL_DEFAULT)
+    rules[PersonnelClass.DEPUTY_HEAD] = dict(NATIONAL_DEFAULT[PersonnelClass.DEPUTY_HEAD], max_total_hours=20)
     with pytest.raises(ValidationError) as exc:
         rule_set_create(region=None, effective_from=D(2025, 1, 1), name="错误", class_rules=rules)
     assert "最多总学时须不小于最少总学时" in str(exc.value)
@@ -80,3 +81,47 @@ def test_class_capacity_is_taken_from_the_province_set_in_force():
     project = builders.project(region=city)
     assert builders.offline_class(project, PersonnelClass.DEPUTY_HEAD).capacity == 30
     assert builders.offline_class(project, PersonnelClass.SAFETY_MANAGER).capacity == 80
+
+
+def test_a_rule_set_must_cover_the_three_classes():
+    rules = {PersonnelClass.DEPUTY_HEAD: NATIONAL_DEFAULT[PersonnelClass.DEPUTY_HEAD]}
+    with pytest.raises(ValidationError) as exc:
+        rule_set_create(region=None, effective_from=D(2025, 1, 1), name="不全", class_rules=rules)
+    assert exc.value.messages == ["培训规则须覆盖三类人员，缺少：专职安全管理人员、班组长"]
+
+
+def test_a_province_may_tighten_but_not_loosen_the_national_rules():
+    province, _, _ = region_tree()
+    rules = {pc: dict(values) for pc, values in NATIONAL_DEFAULT.items()}
+    rules[PersonnelClass.DEPUTY_HEAD].update(min_total_hours=20, class_capacity=41)
+    rules[PersonnelClass.TEAM_LEADER].update(min_practical_percent="24.9")
+    with pytest.raises(ValidationError) as exc:
+        rule_set_create(region=province, effective_from=D(2024, 1, 1), name="放宽", class_rules=rules)
+    assert exc.value.messages == [
+        "安全生产分管负责人：最少总学时 20，低于全国规定的 24",
+        "安全生产分管负责人：线下班级人数上限 41，高于全国规定的 40",
+        "班组长：实训学时最低占比(%) 24.9，低于全国规定的 25",
+    ]
+    assert not RuleSet.objects.filter(region=province).exists()
+    rules = {pc: dict(values) for pc, values in NATIONAL_DEFAULT.items()}
+    rules[PersonnelClass.TEAM_LEADER].update(min_total_hours=32, min_practical_percent=30, class_capacity=50)
+    assert rule_set_create(region=province, effective_from=D(2024, 1, 1), name="山东", class_rules=rules).pk
+
+
+def test_admin_refuses_a_looser_provincial_rule_set(admin_client):
+    from django.urls import reverse
+
+    province, _, _ = region_tree()
+    data = {"region": province.pk, "effective_from": "2024-07-01", "name": "山东省", "documentary_required": "on",
+            "documentary_title": "生命重于泰山", "class_rules-TOTAL_FORMS": "3", "class_rules-INITIAL_FORMS": "0"}
+    for i, (pc, values) in enumerate(NATIONAL_DEFAULT.items()):
+        for key, value in dict(values, personnel_class=int(pc)).items():
+            data[f"class_rules-{i}-{key}"] = str(value)
+    data["class_rules-2-min_offline_percent"] = "59.9"
+    url = reverse("admin:training_ruleset_add")
+    response = admin_client.post(url, data)
+    assert "班组长：线下学时最低占比(%) 59.9，低于全国规定的 60" in response.content.decode()
+    assert not RuleSet.objects.filter(region=province).exists()
+    data["class_rules-2-min_offline_percent"] = "70"
+    assert admin_client.post(url, data).status_code == 302
+    assert rule_set_in_force(province, D(2024, 7, 1)).name == "山东省"

@@ -4,6 +4,7 @@ Rule sets are edited by administrators only (role permissions give everyone else
 reviewed on their page, where the rule check is shown; here the workflow fields are read-only.
 """
 
+from django import forms
 from django.contrib import admin
 
 from training.admin.classes import ReadOnlyAdminMixin
@@ -12,15 +13,57 @@ from training.models import (
     ClassRule,
     Course,
     ExpertReview,
+    PersonnelClass,
     ProjectStatusChange,
     RuleSet,
     ServiceContract,
     TrainingPlan,
 )
+from training.rules import ClassRuleValues, looser_than_national_errors
+from training.selectors.policy import NoRuleSetError, class_rule_values, rule_set_in_force
+
+
+class ClassRuleFormSet(forms.BaseInlineFormSet):
+    """The same checks as services.policy.rule_set_create: three classes covered, never looser than national."""
+
+    def clean(self):
+        super().clean()
+        rows = [f.cleaned_data for f in self.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
+        missing = [
+            str(label)
+            for value, label in PersonnelClass.choices
+            if value not in {r.get("personnel_class") for r in rows}
+        ]
+        if missing:
+            raise forms.ValidationError(f"培训规则须覆盖三类人员，缺少：{'、'.join(missing)}")
+        rule_set = self.instance
+        if rule_set.region_id is None or rule_set.effective_from is None:
+            return
+        try:
+            national = rule_set_in_force(None, rule_set.effective_from)
+        except NoRuleSetError:
+            return
+        errors = []
+        for row in rows:
+            pc = row["personnel_class"]
+            regional = ClassRuleValues(
+                row["min_total_hours"],
+                row["max_total_hours"],
+                row["min_offline_percent"],
+                row["min_practical_percent"],
+                row["class_capacity"],
+                rule_set.documentary_required,
+            )
+            errors += looser_than_national_errors(
+                regional=regional, national=class_rule_values(national, pc), label=f"{PersonnelClass(pc).label}："
+            )
+        if errors:
+            raise forms.ValidationError(errors)
 
 
 class ClassRuleInline(admin.TabularInline):
     model = ClassRule
+    formset = ClassRuleFormSet
     extra = 0
 
 

@@ -3,9 +3,11 @@
 import datetime
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from training.models import ClassRule, PersonnelClass, RuleSet
+from training.rules import looser_than_national_errors
 
 NATIONAL_DEFAULT_FROM = datetime.date(2021, 12, 10)  # 人社部函〔2021〕168号
 NATIONAL_DEFAULT = {
@@ -39,7 +41,31 @@ def rule_set_create(
         )
         rule.full_clean()
         rule.save()
+    missing = [str(PersonnelClass(pc).label) for pc in PersonnelClass.values if pc not in class_rules]
+    if missing:
+        raise ValidationError(f"培训规则须覆盖三类人员，缺少：{'、'.join(missing)}")
+    if region is not None:
+        _check_not_looser(rule_set)
     return rule_set
+
+
+def _check_not_looser(rule_set: RuleSet) -> None:
+    """Regional rule sets tighten or detail the national one in force on their effective date."""
+    from training.selectors.policy import NoRuleSetError, class_rule_values, rule_set_in_force
+
+    try:
+        national = rule_set_in_force(None, rule_set.effective_from)
+    except NoRuleSetError:
+        return
+    errors = []
+    for pc in PersonnelClass.values:
+        errors += looser_than_national_errors(
+            regional=class_rule_values(rule_set, pc),
+            national=class_rule_values(national, pc),
+            label=f"{PersonnelClass(pc).label}：",
+        )
+    if errors:
+        raise ValidationError(errors)
 
 
 def ensure_national_default() -> RuleSet:
