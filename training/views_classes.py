@@ -32,7 +32,7 @@ def class_list(request):
     classes = classes.annotate(
         n=Count("enrollments", filter=~Q(enrollments__status=EnrollmentStatus.WITHDRAWN), distinct=True),
         n_sessions=Count("sessions", distinct=True),
-    )
+    ).order_by("code")  # aggregation drops Meta.ordering
     return render(request, "training/class_list.html", {"classes": classes})
 
 
@@ -58,8 +58,10 @@ def class_detail(request, pk):
     enrollments = visible(request.user, oc.enrollments.select_related("trainee", "project__region"))
     enrollments = enrollments.exclude(status=EnrollmentStatus.WITHDRAWN).order_by("trainee__name")
     progress = progress_for_enrollments(enrollments)
-    sessions = oc.sessions.select_related("teacher").annotate(
-        n_present=Count("attendances", filter=Q(attendances__signed_out_at__isnull=False))
+    sessions = (
+        oc.sessions.select_related("teacher")
+        .annotate(n_present=Count("attendances", filter=Q(attendances__signed_out_at__isnull=False)))
+        .order_by("date", "start")
     )
     can_record = attendance_recorder_error(request.user, ClassSession(offline_class=oc)) is None
     session_form = SessionForm(request.POST or None) if can_record else None

@@ -57,7 +57,7 @@ def project_detail(request, pk):
         "changes": project.status_changes.select_related("changed_by"),
         "transitions": [(s, ProjectStatus(s).label) for s in allowed_transitions(request.user, project)],
         "plans": [(plan, plan_check(plan)) for plan in plans],
-        "classes": visible(request.user, project.offline_classes.annotate(n=Count("enrollments"))),
+        "classes": visible(request.user, project.offline_classes.annotate(n=Count("enrollments")).order_by("code")),
         "review_form": ReviewForm() if is_reviewer else None,
         "can_edit_contract": request.user.is_superuser or request.user.role in OFFICER_ROLES,
     }
@@ -105,6 +105,9 @@ def project_review_view(request, pk):
 @login_required
 def contract_edit(request, pk):
     project = _project(request, pk)
+    if not (request.user.is_superuser or request.user.role in OFFICER_ROLES):
+        messages.error(request, "服务合同须由项目所在地人社或应急管理部门录入")
+        return redirect("project-detail", pk=project.pk)
     instance = ServiceContract.objects.filter(project=project).first()
     form = ContractForm(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
