@@ -6,10 +6,11 @@ rows an import may update are limited to the importing user's scope. One bad row
 (`rollback_on_validation_errors`): nothing is half-written.
 """
 
+from django.core.exceptions import ValidationError
 from django.utils import translation
 from import_export import fields, resources, widgets
 
-from training.models import Enterprise, PersonnelClass, Provider, Trainee
+from training.models import ChemicalPark, Enterprise, PersonnelClass, Provider, Region, Trainee
 from training.scope import visible
 from training.validators import normalize_credit_code, normalize_id_number, normalize_phone
 
@@ -35,6 +36,15 @@ class ScopedResource(resources.ModelResource):
     def get_queryset(self):
         queryset = super().get_queryset()
         return visible(self.user, queryset) if self.user is not None else queryset
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        """The models' own validation, with each error under its spreadsheet column ("身份证号", not "id_number")."""
+        try:
+            super().validate_instance(instance, import_validation_errors, validate_unique)
+        except ValidationError as error:
+            columns = {field.attribute: field.column_name for field in self.fields.values() if field.attribute}
+            named = {columns.get(key, key): messages for key, messages in error.message_dict.items()}
+            raise ValidationError(named) from error
 
     def import_data(self, dataset, **kwargs):
         # Every door (admin confirm step, commands) rolls back the whole file when any row is invalid.
@@ -103,8 +113,8 @@ class EnterpriseResource(ScopedResource):
         "credit_code", "统一社会信用代码", widget=NormalizedCharWidget(normalize_credit_code)
     )
     name = fields.Field("name", "企业名称")
-    region = fields.Field("region", "区县代码", widget=ScopedForeignKeyWidget("training.Region", "code"))
-    park = fields.Field("park", "化工园区", widget=ScopedForeignKeyWidget("training.ChemicalPark", "name"))
+    region = fields.Field("region", "区县代码", widget=ScopedForeignKeyWidget(Region, "code"))
+    park = fields.Field("park", "化工园区", widget=ScopedForeignKeyWidget(ChemicalPark, "name"))
     kind = fields.Field("kind", "企业类型", widget=ChoiceLabelWidget(Enterprise._meta.get_field("kind").choices))
     major_hazard = fields.Field("major_hazard", "构成重大危险源", widget=YesNoWidget())
 
@@ -123,7 +133,7 @@ class ProviderResource(ScopedResource):
     )
     name = fields.Field("name", "机构名称")
     kind = fields.Field("kind", "机构类型", widget=ChoiceLabelWidget(Provider._meta.get_field("kind").choices))
-    region = fields.Field("region", "注册地区代码", widget=ScopedForeignKeyWidget("training.Region", "code"))
+    region = fields.Field("region", "注册地区代码", widget=ScopedForeignKeyWidget(Region, "code"))
 
     class Meta:
         model = Provider
@@ -139,7 +149,7 @@ class TraineeResource(ScopedResource):
     id_number = fields.Field("id_number", "身份证号", widget=NormalizedCharWidget(normalize_id_number))
     personnel_class = fields.Field("personnel_class", "人员类别", widget=ChoiceLabelWidget(PersonnelClass.choices))
     enterprise = fields.Field(
-        "enterprise", "企业统一社会信用代码", widget=ScopedForeignKeyWidget("training.Enterprise", "credit_code")
+        "enterprise", "企业统一社会信用代码", widget=ScopedForeignKeyWidget(Enterprise, "credit_code")
     )
     phone = fields.Field("phone", "手机号", widget=NormalizedCharWidget(normalize_phone))
     post_start_date = fields.Field("post_start_date", "岗位起始日期", widget=widgets.DateWidget())
