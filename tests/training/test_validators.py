@@ -81,3 +81,68 @@ def test_mobile_numbers(value):
 @pytest.mark.parametrize("value", ["1391234567", "12912345678", "23912345678", "abc"])
 def test_bad_mobile_numbers(value):
     assert "手机号码" in phone_error(value)
+
+
+# --- boundaries --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("birth", "ok"),
+    [
+        (datetime.date(1900, 1, 1), True),
+        (datetime.date(1899, 12, 31), False),
+        (datetime.date(2026, 1, 1), True),  # born today
+        (datetime.date(2026, 1, 2), False),  # born tomorrow
+        (datetime.date(2000, 2, 29), True),  # a leap day that exists
+    ],
+)
+def test_birth_date_boundaries(birth, ok):
+    number = build_id_number("370502", birth, 7)
+    assert (id_number_error(number, today=datetime.date(2026, 1, 1)) is None) == ok
+
+
+def test_feb_29_of_a_common_year_does_not_exist():
+    first17 = "37050219990229007"
+    from training.validators import id_number_check_char
+
+    assert "出生日期19990229不存在" in id_number_error(first17 + id_number_check_char(first17))
+
+
+def test_every_check_character_is_verified():
+    number = build_id_number("370502", datetime.date(1985, 6, 15), 123)
+    wrong = [c for c in "0123456789X" if c != number[-1]]
+    assert all("校验位错误" in id_number_error(number[:17] + c) for c in wrong)
+
+
+# --- the services (the door every other door goes through) name the field ------------------------------------
+
+
+@pytest.mark.django_db
+def test_trainee_service_refuses_a_bad_id_number_naming_the_field():
+    from tests.factories import EnterpriseFactory
+    from training.models import Trainee
+    from training.services.people import trainee_create
+
+    with pytest.raises(ValidationError) as error:
+        trainee_create(
+            name="张三",
+            id_number="110105194912310021",
+            personnel_class=1,
+            enterprise=EnterpriseFactory(),
+            post_start_date=datetime.date(2020, 1, 1),
+            phone="13912345678",
+        )
+    assert error.value.message_dict["id_number"] == ["校验位错误（应为X）"]
+    assert Trainee.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_enterprise_service_refuses_a_bad_credit_code_naming_the_field():
+    from tests.factories import region_tree
+    from training.models import Enterprise
+    from training.services.organisations import enterprise_create
+
+    with pytest.raises(ValidationError) as error:
+        enterprise_create(credit_code="91350100M000100Y44", name="某公司", region=region_tree()[2], kind="using")
+    assert error.value.message_dict["credit_code"] == ["校验位错误（应为3）"]
+    assert Enterprise.objects.count() == 0
