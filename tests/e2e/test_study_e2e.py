@@ -67,7 +67,7 @@ def test_study_credits_the_enrolled_person_and_flags_another(tmp_path, faces_dir
 
         # 1. consent and enrolment through the camera
         browser = _browser(pw, chromium_path, cameras["enrol"])
-        page = browser.new_page()
+        page = browser.new_page(locale="zh-CN")  # Chinese UI (English exists and Chromium asks for en-US)
         _sign_in(page, base, account)
         page.goto(f"{base}/faces/consent/")
         page.click("button[value=consent]")
@@ -79,7 +79,7 @@ def test_study_credits_the_enrolled_person_and_flags_another(tmp_path, faces_dir
 
         # 2. the same person studies: verified time is credited (≥ 36 s makes 0.01 h in the ledger)
         browser = _browser(pw, chromium_path, cameras["same"])
-        page = browser.new_page()
+        page = browser.new_page(locale="zh-CN")  # Chinese UI (English exists and Chromium asks for en-US)
         _sign_in(page, base, account)
         page.goto(f"{base}/study/lesson/{own_lesson}/")
         page.click("#start-study")
@@ -94,7 +94,7 @@ def test_study_credits_the_enrolled_person_and_flags_another(tmp_path, faces_dir
 
         # 3. another person at the same account: nothing credited, the timer pauses, a flag is raised
         browser = _browser(pw, chromium_path, cameras["other"])
-        page = browser.new_page()
+        page = browser.new_page(locale="zh-CN")  # Chinese UI (English exists and Chromium asks for en-US)
         _sign_in(page, base, account)
         page.goto(f"{base}/study/lesson/{other_lesson}/")
         page.click("#start-study")
