@@ -109,9 +109,7 @@ class ChoiceLabelWidget(widgets.Widget):
 
 
 class EnterpriseResource(ScopedResource):
-    credit_code = fields.Field(
-        "credit_code", "统一社会信用代码", widget=NormalizedCharWidget(normalize_credit_code)
-    )
+    credit_code = fields.Field("credit_code", "统一社会信用代码", widget=NormalizedCharWidget(normalize_credit_code))
     name = fields.Field("name", "企业名称")
     region = fields.Field("region", "区县代码", widget=ScopedForeignKeyWidget(Region, "code"))
     park = fields.Field("park", "化工园区", widget=ScopedForeignKeyWidget(ChemicalPark, "name"))
@@ -128,9 +126,7 @@ class EnterpriseResource(ScopedResource):
 
 
 class ProviderResource(ScopedResource):
-    credit_code = fields.Field(
-        "credit_code", "统一社会信用代码", widget=NormalizedCharWidget(normalize_credit_code)
-    )
+    credit_code = fields.Field("credit_code", "统一社会信用代码", widget=NormalizedCharWidget(normalize_credit_code))
     name = fields.Field("name", "机构名称")
     kind = fields.Field("kind", "机构类型", widget=ChoiceLabelWidget(Provider._meta.get_field("kind").choices))
     region = fields.Field("region", "注册地区代码", widget=ScopedForeignKeyWidget(Region, "code"))
@@ -153,14 +149,20 @@ class TraineeResource(ScopedResource):
     )
     phone = fields.Field("phone", "手机号", widget=NormalizedCharWidget(normalize_phone))
     post_start_date = fields.Field("post_start_date", "岗位起始日期", widget=widgets.DateWidget())
-    new_or_transferred = fields.Field(
-        "new_or_transferred", "新入职或转岗", widget=YesNoWidget()
-    )
+    new_or_transferred = fields.Field("new_or_transferred", "新入职或转岗", widget=YesNoWidget())
 
     class Meta:
         model = Trainee
         import_id_fields = ["id_number"]
-        fields = ["name", "id_number", "personnel_class", "enterprise", "phone", "post_start_date", "new_or_transferred"]
+        fields = [
+            "name",
+            "id_number",
+            "personnel_class",
+            "enterprise",
+            "phone",
+            "post_start_date",
+            "new_or_transferred",
+        ]
         clean_model_instances = True
         use_transactions = True
         skip_unchanged = True

@@ -35,7 +35,9 @@ def officer(dongying):
 
 
 def _upload(client, model_name, text):
-    admin_class = admin.site._registry[{"trainee": Trainee, "enterprise": Enterprise, "provider": Provider}[model_name]]
+    admin_class = admin.site._registry[
+        {"trainee": Trainee, "enterprise": Enterprise, "provider": Provider}[model_name]
+    ]
     data = {
         "import_file": SimpleUploadedFile("rows.csv", text.encode("utf-8"), content_type="text/csv"),
         "format": str(admin_class.get_import_formats().index(CSV)),
@@ -122,7 +124,10 @@ def test_provider_import_and_update_by_hr(dongying):
     client = Client()
     client.force_login(staff_user(Role.HR_OFFICER, region=dongying["city"]))
     provider = ProviderFactory(region=dongying["city"], name="旧名称培训中心")
-    text = "统一社会信用代码,机构名称,机构类型,注册地区代码\n" + f"{provider.credit_code},新名称培训中心,行业协会,370500\n"
+    text = (
+        "统一社会信用代码,机构名称,机构类型,注册地区代码\n"
+        + f"{provider.credit_code},新名称培训中心,行业协会,370500\n"
+    )
     preview = _upload(client, "provider", text)
     assert _confirm(client, "provider", preview).status_code == 302
     provider.refresh_from_db()

@@ -85,7 +85,9 @@ def test_trainee_home_shows_own_profile_enterprise_and_enrolments(client):
     trainee = TraineeFactory(name="周六")
     other = TraineeFactory(name="吴七")
     provider = ProviderFactory()
-    project = project_create(code="P-1", name="东营项目", region=trainee.enterprise.region, year=2024, provider=provider)
+    project = project_create(
+        code="P-1", name="东营项目", region=trainee.enterprise.region, year=2024, provider=provider
+    )
     enrollment_create(project=project, trainee=trainee)
     enrollment_create(project=project, trainee=other)
     client.force_login(people.trainee_account_create(trainee=trainee, password="Pass-word-2024"))

@@ -82,9 +82,11 @@ def area_rows(user) -> list[AreaRow]:
         return []
     rows = {top.pk: AreaRow(label=top.name) for top in tops}
     trainees = visible(user, Trainee.objects.all())
-    for region_id, pclass, priority, n in trainees.values_list(
-        "enterprise__region", "personnel_class", "new_or_transferred"
-    ).annotate(n=Count("pk")).order_by():
+    for region_id, pclass, priority, n in (
+        trainees.values_list("enterprise__region", "personnel_class", "new_or_transferred")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
         row = rows.get(owner.get(region_id))
         if row:
             row.by_class[pclass - 1] += n
@@ -94,9 +96,11 @@ def area_rows(user) -> list[AreaRow]:
         if row := rows.get(owner.get(region_id)):
             row.on_roster += n
     enterprises = visible(user, Enterprise.objects.all())
-    for region_id, n, major in enterprises.values_list("region").annotate(
-        n=Count("pk"), major=Count("pk", filter=Q(major_hazard=True))
-    ).order_by():
+    for region_id, n, major in (
+        enterprises.values_list("region")
+        .annotate(n=Count("pk"), major=Count("pk", filter=Q(major_hazard=True)))
+        .order_by()
+    ):
         if row := rows.get(owner.get(region_id)):
             row.enterprises += n
             row.major_hazard += major

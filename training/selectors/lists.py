@@ -28,10 +28,7 @@ def enterprise_list(user, *, kind: str = "", major_hazard: bool | None = None, q
     # Counted over the trainees the user may see, so a count never reveals people outside the scope.
     seen = visible(user, Trainee.objects.all()).values("pk")
     return enterprises.annotate(
-        **{
-            f"c{n}": Count("trainees", filter=Q(trainees__personnel_class=n, trainees__in=seen))
-            for n in (1, 2, 3)
-        }
+        **{f"c{n}": Count("trainees", filter=Q(trainees__personnel_class=n, trainees__in=seen)) for n in (1, 2, 3)}
     ).order_by("name", "pk")
 
 

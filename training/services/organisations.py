@@ -43,7 +43,6 @@ def provider_set_status(*, provider: Provider, status: str, reason: str) -> Prov
     return provider
 
 
-
 @transaction.atomic
 def region_create(*, code: str, name: str, level: int, parent=None) -> Region:
     """An administrative division (GB/T 2260); the model constraint ties the level to having a parent."""

@@ -93,7 +93,9 @@ class Command(BaseCommand):
             _, scope = _ensure_staff(role, username, password, kind, key)
             rows.append((role, username, password, scope))
         numbers = [row["身份证号"] for row in read_csv("enrollments.csv")[:TRAINEE_ACCOUNTS]]
-        for trainee in Trainee.objects.filter(id_number__in=numbers).select_related("enterprise").order_by("id_number"):
+        for trainee in (
+            Trainee.objects.filter(id_number__in=numbers).select_related("enterprise").order_by("id_number")
+        ):
             _ensure_trainee(trainee)
             rows.append((Role.TRAINEE, trainee.id_number, TRAINEE_PASSWORD, f"{trainee.name} · {trainee.enterprise}"))
         self._print(rows)
