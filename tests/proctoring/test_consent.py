@@ -78,3 +78,19 @@ def test_consent_given_again_after_withdrawal_allows_enrolment(faces_dir):
     consent_services.consent_give(trainee=trainee)
     face_enrol(trainee=trainee, image_bytes=(faces_dir / "obama2.jpg").read_bytes())
     assert template_for(trainee).shape == (128,)
+
+
+def test_withdrawal_during_analysis_wins(faces_dir):
+    """The photo is analysed outside the transaction; the store step re-checks consent under the trainee's row
+    lock, so a withdrawal that landed meanwhile stores nothing."""
+    from proctoring import faces
+    from proctoring.services import enrolment
+
+    trainee = TraineeFactory()
+    consent_services.consent_give(trainee=trainee)
+    photo = (faces_dir / "obama.jpg").read_bytes()
+    encoding = faces.reference_encoding(photo)  # analysis done while consent was in force
+    consent_services.consent_withdraw(trainee=trainee)
+    with pytest.raises(ValidationError, match="未同意人脸核验"):
+        enrolment._store(trainee, encoding, photo, "camera")
+    assert not FaceTemplate.objects.filter(trainee=trainee).exists()
