@@ -3,8 +3,18 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.utils import translation
 
 FACES_DIR = Path(os.environ.get("FACES_DIR", Path(settings.BASE_DIR).parent / "shared" / "faces"))
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language: a request with Accept-Language: en (LocaleMiddleware) would
+    otherwise leave English active in the thread for the tests that follow."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture
