@@ -98,6 +98,7 @@ def test_command_skip_invalid_writes_the_good_rows(world, tmp_path):
 def test_command_dry_run_writes_nothing(world, tmp_path):
     code, out, _ = run(write(tmp_path, [world.row()]), "--project", world.project.code, "--dry-run")
     assert code == 0 and out.startswith("dry run: ")
+    assert "created=1 updated=0 enrolled=1 priority=0 invalid=0" in out  # what a real run would do
     assert not Enrollment.objects.filter(project=world.project).exists()
 
 

@@ -93,13 +93,27 @@ def roster_import(
                 )
             result = RosterResult(check=check_roster(frame, project=project, today=today))
             result.priority = int(result.check.frame.loc[result.check.valid_mask, "_new_or_transferred"].sum())
-            if dry_run or (result.check.invalid_count and not skip_invalid):
+            if dry_run:
+                _count_planned(result)  # what a real run would do with the valid rows
+                return result
+            if result.check.invalid_count and not skip_invalid:
                 return result
             _write(result, project, progress)
             result.written = True
             return result
     except IntegrityError as e:
         raise RosterConflictError(_("写入时与其他操作冲突，未写入任何数据，请重试：%(reason)s") % {"reason": e}) from e
+
+
+def _count_planned(result: RosterResult) -> None:
+    rows = result.check.frame[result.check.valid_mask]
+    known = rows["_trainee_id"].notna()
+    current = rows["_enrollment"].map(lambda value: value if isinstance(value, tuple) else None)
+    enrolled_here = current.notna()
+    class_ids = rows["_offline_class_id"]
+    moves = enrolled_here & class_ids.notna() & (current.map(lambda value: value and value[1]) != class_ids)
+    result.created, result.updated = int((~known).sum()), int(known.sum())
+    result.enrolled, result.moved = int((~enrolled_here).sum()), int(moves.sum())
 
 
 def _ids_by_id_number(id_numbers: list[str]) -> dict[str, int]:

@@ -20,7 +20,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("file", help="花名册文件（xlsx或csv）")
         parser.add_argument("--project", required=True, help="培训项目编号，如 DEMO-DONGYING-2024")
-        parser.add_argument("--dry-run", action="store_true", help="只校验并报告，不写入")
+        parser.add_argument("--dry-run", action="store_true", help="只校验并报告将新建、更新、报名的人数，不写入")
         parser.add_argument("--skip-invalid", action="store_true", help="写入有效行，报告有误的行")
 
     def execute(self, *args, **options):
