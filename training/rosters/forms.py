@@ -15,4 +15,7 @@ class RosterUploadForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         # Only the projects the uploader may see (a provider's own projects).
-        self.fields["project"].queryset = visible(user, TrainingProject.objects.all()).order_by("-year", "code")
+        projects = visible(user, TrainingProject.objects.all()).order_by("-year", "code")
+        self.fields["project"].queryset = projects
+        if len(projects[:2]) == 1:  # a provider with one project need not pick it
+            self.fields["project"].initial = projects[0].pk
