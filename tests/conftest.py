@@ -43,3 +43,13 @@ def pytest_collection_modifyitems(config, items):
 def _fast_password_hashing(settings):
     """Accounts are created by the hundred in tests: a fast hasher (production keeps Django's default)."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """A request with Accept-Language: en leaves English active in the thread; the next test starts in Chinese."""
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
