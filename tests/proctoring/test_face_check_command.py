@@ -5,8 +5,16 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.utils import translation
 
 from tests.proctoring.face_frames import gradient_frame, jpeg
+
+
+@pytest.fixture(autouse=True)
+def chinese():
+    """The reasons are Chinese (LANGUAGE_CODE), whatever language an earlier test left active."""
+    with translation.override("zh-hans"):
+        yield
 
 
 def run(*args):
