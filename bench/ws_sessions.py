@@ -38,6 +38,7 @@ LOG = Path("/tmp/hc-study-bench-daphne.log")  # the servers' stderr, for when so
 
 # --- a minimal websocket client (text frames), so the clients cost little next to the server ---
 
+
 class Socket:
     """A client connection. A reader task answers the server's pings at once (daphne drops a connection whose
     pong is late) and queues the JSON messages for receive()."""
@@ -51,8 +52,15 @@ class Socket:
     async def open(cls, port: int, path: str, cookie: str = "") -> Socket:
         reader, writer = await asyncio.open_connection("127.0.0.1", port)
         key = base64.b64encode(os.urandom(16)).decode()
-        lines = [f"GET {path} HTTP/1.1", f"Host: 127.0.0.1:{port}", "Upgrade: websocket", "Connection: Upgrade",
-                 f"Sec-WebSocket-Key: {key}", "Sec-WebSocket-Version: 13", f"Origin: http://127.0.0.1:{port}"]
+        lines = [
+            f"GET {path} HTTP/1.1",
+            f"Host: 127.0.0.1:{port}",
+            "Upgrade: websocket",
+            "Connection: Upgrade",
+            f"Sec-WebSocket-Key: {key}",
+            "Sec-WebSocket-Version: 13",
+            f"Origin: http://127.0.0.1:{port}",
+        ]
         if cookie:
             lines.append(f"Cookie: {cookie}")
         writer.write(("\r\n".join(lines) + "\r\n\r\n").encode())
@@ -105,6 +113,7 @@ class Socket:
 
 # --- set-up in the bench database (run in a subprocess with its DATABASE_URL) ---
 
+
 def seed(n: int) -> dict:
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
@@ -131,22 +140,32 @@ def seed(n: int) -> dict:
     project = builders.project(code="BENCH-WS")
     plan = builders.plan(project)
     course = plan.courses.get(modality=Modality.ONLINE, is_documentary=True)
-    lesson = lesson_create(course=course, title="bench", video=ContentFile(b"0", name="bench.mp4"),
-                           duration_seconds=3600)
+    lesson = lesson_create(
+        course=course, title="bench", video=ContentFile(b"0", name="bench.mp4"), duration_seconds=3600
+    )
     enterprise = EnterpriseFactory()
     start = datetime.date(1960, 1, 1)
-    trainees = Trainee.objects.bulk_create([
-        Trainee(name=f"压测{i}", id_number=build_id_number(enterprise.region.code, start + datetime.timedelta(days=i), 3),
-                personnel_class=PersonnelClass.SAFETY_MANAGER, enterprise=enterprise,
-                post_start_date=datetime.date(2020, 1, 1), phone=f"138{i:08d}")
-        for i in range(n)
-    ])
+    trainees = Trainee.objects.bulk_create(
+        [
+            Trainee(
+                name=f"压测{i}",
+                id_number=build_id_number(enterprise.region.code, start + datetime.timedelta(days=i), 3),
+                personnel_class=PersonnelClass.SAFETY_MANAGER,
+                enterprise=enterprise,
+                post_start_date=datetime.date(2020, 1, 1),
+                phone=f"138{i:08d}",
+            )
+            for i in range(n)
+        ]
+    )
     Enrollment.objects.bulk_create([Enrollment(project=project, trainee=t) for t in trainees])
     rng = np.random.default_rng(1)
-    FaceTemplate.objects.bulk_create([
-        FaceTemplate(trainee=t, encrypted=encrypt_template(rng.normal(0, 0.1, 128)), model_version="bench")
-        for t in trainees
-    ])
+    FaceTemplate.objects.bulk_create(
+        [
+            FaceTemplate(trainee=t, encrypted=encrypt_template(rng.normal(0, 0.1, 128)), model_version="bench")
+            for t in trainees
+        ]
+    )
     for t in trainees:
         consent_give(trainee=t)
     users = User.objects.bulk_create([User(username=t.id_number, role=Role.TRAINEE, trainee=t) for t in trainees])
@@ -165,6 +184,7 @@ def seed(n: int) -> dict:
 
 # --- one measured run against one server ---
 
+
 def rss_kb(pid: int) -> int:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
@@ -181,7 +201,10 @@ def free_port() -> int:
 def start_daphne(app: str, env: dict, port: int) -> subprocess.Popen:
     server = subprocess.Popen(
         [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "--websocket_connect_timeout", "60", app],
-        env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=open(LOG, "ab"),
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=open(LOG, "ab"),
     )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -190,7 +213,7 @@ def start_daphne(app: str, env: dict, port: int) -> subprocess.Popen:
             return server
         except OSError:
             if server.poll() is not None:
-                raise SystemExit(f"daphne did not start: {LOG.read_text()[-2000:]}")
+                raise SystemExit(f"daphne did not start: {LOG.read_text()[-2000:]}") from None
             time.sleep(0.3)
     raise SystemExit("daphne did not start in 60 s")
 
@@ -251,9 +274,16 @@ async def measure(port: int, path: str, cookies: list[str], *, duration: float, 
     for ws in sockets:
         ws.close()
     return {
-        "opened": len(sockets), "held": held, "failures": {**failures, **{f"dropped {k}": v for k, v in dropped.items()}}, "connect_s": connect_seconds,
-        "beats": len(rtts), "p50": percentile(rtts, 50), "p95": percentile(rtts, 95), "max": max(rtts or [0]),
-        "rss_idle_mb": rss_idle / 1024, "rss_open_mb": rss_open / 1024,
+        "opened": len(sockets),
+        "held": held,
+        "failures": {**failures, **{f"dropped {k}": v for k, v in dropped.items()}},
+        "connect_s": connect_seconds,
+        "beats": len(rtts),
+        "p50": percentile(rtts, 50),
+        "p95": percentile(rtts, 95),
+        "max": max(rtts or [0]),
+        "rss_idle_mb": rss_idle / 1024,
+        "rss_open_mb": rss_open / 1024,
         "kb_per_conn": (rss_open - rss_idle) / max(1, len(sockets)),
     }
 
@@ -262,18 +292,22 @@ def run(label: str, app: str, path: str, cookies: list[str], env: dict, args) ->
     port = free_port()
     server = start_daphne(app, env, port)
     try:
-        result = asyncio.run(measure(port, path, cookies, duration=args.duration, interval=args.interval,
-                                     pid=server.pid))
+        result = asyncio.run(
+            measure(port, path, cookies, duration=args.duration, interval=args.interval, pid=server.pid)
+        )
     finally:
         server.terminate()
         try:
             server.wait(timeout=20)
         except subprocess.TimeoutExpired:
             server.kill()
-    print(f"{label:>6}: held {result['held']}/{len(cookies)} (opened {result['opened']} in "
-          f"{result['connect_s']:.1f} s), heartbeat round trip p50 {result['p50']:.1f} ms, p95 {result['p95']:.1f} ms, "
-          f"max {result['max']:.1f} ms over {result['beats']} beats; daphne RSS {result['rss_idle_mb']:.0f} → "
-          f"{result['rss_open_mb']:.0f} MB = {result['kb_per_conn']:.0f} KB per connection", flush=True)
+    print(
+        f"{label:>6}: held {result['held']}/{len(cookies)} (opened {result['opened']} in "
+        f"{result['connect_s']:.1f} s), heartbeat round trip p50 {result['p50']:.1f} ms, p95 {result['p95']:.1f} ms, "
+        f"max {result['max']:.1f} ms over {result['beats']} beats; daphne RSS {result['rss_idle_mb']:.0f} → "
+        f"{result['rss_open_mb']:.0f} MB = {result['kb_per_conn']:.0f} KB per connection",
+        flush=True,
+    )
     if result["failures"]:
         print(f"        failures: {result['failures']} (server log: {LOG})")
     return result
@@ -303,7 +337,7 @@ def redis_cleanup(url: str) -> int:
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[1])
     parser.add_argument("--sessions", type=int, default=3000)
-    parser.add_argument("--duration", type=float, default=65, help="seconds of heartbeats after all connected")
+    parser.add_argument("--duration", type=float, default=60, help="seconds of heartbeats after all connected")
     parser.add_argument("--interval", type=float, default=30, help="seconds between heartbeats of one page")
     parser.add_argument("--seed", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -319,31 +353,50 @@ def main():
     redis_url = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/5")
     # daphne runs every database call of the consumers on one thread: keep its connection open between calls
     server_db_url = db_url + ("&" if "?" in db_url else "?") + "conn_max_age=60"
-    env = {**os.environ, "DATABASE_URL": server_db_url, "REDIS_URL": redis_url, "CHANNELS_PREFIX": PREFIX,
-           "DEBUG": "0", "SECRET_KEY": "bench-only-" + os.urandom(8).hex(), "ALLOWED_HOSTS": "127.0.0.1",
-           "SECURE_SSL_REDIRECT": "0", "LOG_LEVEL": "WARNING",
-           # the bench clients upload no frames: keep the (real) snapshot scheduler from firing during the run
-           "FACE_SNAPSHOT_MIN_SECONDS": "3600", "FACE_SNAPSHOT_MAX_SECONDS": "3601"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": server_db_url,
+        "REDIS_URL": redis_url,
+        "CHANNELS_PREFIX": PREFIX,
+        "DEBUG": "0",
+        "SECRET_KEY": "bench-only-" + os.urandom(8).hex(),
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_SSL_REDIRECT": "0",
+        "LOG_LEVEL": "WARNING",
+        # the bench clients upload no frames: keep the (real) snapshot scheduler from firing during the run
+        "FACE_SNAPSHOT_MIN_SECONDS": "3600",
+        "FACE_SNAPSHOT_MAX_SECONDS": "3601",
+    }
     started = time.perf_counter()
     LOG.write_text("")
     database(db_url, "create")
     try:
         subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], env=env, cwd=ROOT, check=True)
-        done = subprocess.run([sys.executable, __file__, "--seed", str(args.sessions)], env=env, cwd=ROOT,
-                              capture_output=True, text=True, check=True)
+        done = subprocess.run(
+            [sys.executable, __file__, "--seed", str(args.sessions)],
+            env=env,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
         data = json.loads(next(x for x in done.stdout.splitlines() if x.startswith("BENCH-JSON "))[11:])
-        print(f"{args.sessions} trainees with consent, template and session ready in "
-              f"{time.perf_counter() - started:.0f} s; heartbeats every {args.interval:g} s for {args.duration:g} s",
-              flush=True)
+        print(
+            f"{args.sessions} trainees with consent, template and session ready in "
+            f"{time.perf_counter() - started:.0f} s; heartbeats every {args.interval:g} s for {args.duration:g} s",
+            flush=True,
+        )
         plain = run("echo", "bench.echo_asgi:application", "/ws/echo/", [""] * args.sessions, env, args)
         study = run("study", "config.asgi:application", f"/ws/study/{data['lesson']}/", data["cookies"], env, args)
     finally:
         database(db_url, "drop")
         redis_cleanup(redis_url)
-    print(f"ratio study/echo: p95 {study['p95'] / plain['p95']:.2f}×, memory per connection "
-          f"{study['kb_per_conn'] / max(plain['kb_per_conn'], 1):.2f}×; target ≥ 3000 held with p95 ≤ 50 ms: "
-          f"{'met' if study['held'] >= 3000 and study['p95'] <= 50 else 'NOT met'} "
-          f"(total {time.perf_counter() - started:.0f} s)")
+    print(
+        f"ratio study/echo: p95 {study['p95'] / plain['p95']:.2f}×, memory per connection "
+        f"{study['kb_per_conn'] / max(plain['kb_per_conn'], 1):.2f}×; target ≥ 3000 held with p95 ≤ 50 ms: "
+        f"{'met' if study['held'] >= 3000 and study['p95'] <= 50 else 'NOT met'} "
+        f"(total {time.perf_counter() - started:.0f} s)"
+    )
 
 
 if __name__ == "__main__":

@@ -52,8 +52,9 @@ class StudyConsumer(AsyncJsonWebsocketConsumer):
             await self.close(code=4003)
             return
         s = self.session
-        self.clock = rules.StudyClock(verified_second=s.verified_second, tentative_second=s.verified_second,
-                                      position=s.verified_second)
+        self.clock = rules.StudyClock(
+            verified_second=s.verified_second, tentative_second=s.verified_second, position=s.verified_second
+        )
         self.covers: dict[int, float] = {}
         self.tasks: set[asyncio.Task] = set()
         self.recheck_timer = None
@@ -62,10 +63,15 @@ class StudyConsumer(AsyncJsonWebsocketConsumer):
         )
         await self.channel_layer.group_add(trainee_group(s.trainee_id), self.channel_name)
         await self.channel_layer.group_add(study_group(s.pk), self.channel_name)
-        await self.send_json({
-            "type": "started", "session_id": s.pk, "verified_second": s.verified_second,
-            "duration": s.lesson.duration_seconds, "heartbeat_seconds": settings.STUDY_HEARTBEAT_SECONDS,
-        })
+        await self.send_json(
+            {
+                "type": "started",
+                "session_id": s.pk,
+                "verified_second": s.verified_second,
+                "duration": s.lesson.duration_seconds,
+                "heartbeat_seconds": settings.STUDY_HEARTBEAT_SECONDS,
+            }
+        )
         self._spawn(self._snapshot_loop())
 
     async def disconnect(self, code):
@@ -93,15 +99,26 @@ class StudyConsumer(AsyncJsonWebsocketConsumer):
         if self.clock.visible and not visible:
             await database_sync_to_async(study.study_page_hidden)(session_id=self.session.pk)
         result = rules.on_beat(
-            self.clock, now=time.monotonic(), position=float(content.get("position", 0)),
-            playing=bool(content.get("playing")), visible=visible,
-            duration=float(self.session.lesson.duration_seconds), timeout=settings.STUDY_HEARTBEAT_TIMEOUT_SECONDS,
+            self.clock,
+            now=time.monotonic(),
+            position=float(content.get("position", 0)),
+            playing=bool(content.get("playing")),
+            visible=visible,
+            duration=float(self.session.lesson.duration_seconds),
+            timeout=settings.STUDY_HEARTBEAT_TIMEOUT_SECONDS,
         )
         self.clock = result.clock
         if result.seek_to is not None:
             await self.send_json({"type": "seek", "to": result.seek_to, "reason": "不能跳过未观看的内容"})
-        await self.send_json({"type": "ack", "t": content.get("t"), "verified_second": self.clock.verified_second,
-                              "pending_seconds": self.clock.pending_seconds, "paused": self.clock.paused})
+        await self.send_json(
+            {
+                "type": "ack",
+                "t": content.get("t"),
+                "verified_second": self.clock.verified_second,
+                "pending_seconds": self.clock.pending_seconds,
+                "paused": self.clock.paused,
+            }
+        )
 
     # --- snapshots: the server picks the moments; the page uploads the frame over HTTP ---
 
@@ -112,9 +129,11 @@ class StudyConsumer(AsyncJsonWebsocketConsumer):
 
     async def _snapshot_loop(self):
         while True:
-            await asyncio.sleep(rules.next_snapshot_delay(
-                min_seconds=settings.FACE_SNAPSHOT_MIN_SECONDS, max_seconds=settings.FACE_SNAPSHOT_MAX_SECONDS
-            ))
+            await asyncio.sleep(
+                rules.next_snapshot_delay(
+                    min_seconds=settings.FACE_SNAPSHOT_MIN_SECONDS, max_seconds=settings.FACE_SNAPSHOT_MAX_SECONDS
+                )
+            )
             if not self.clock.paused:
                 await self._request_snapshot(recheck=False)
 
@@ -123,10 +142,14 @@ class StudyConsumer(AsyncJsonWebsocketConsumer):
             session_id=self.session.pk, covers_until=self.clock.tentative_second, recheck=recheck
         )
         self.covers[snapshot.seq] = snapshot.covers_until
-        await self.send_json({
-            "type": "snapshot", "seq": snapshot.seq, "recheck": recheck,
-            "url": reverse("proctoring:snapshot-upload", args=[snapshot.pk]),
-        })
+        await self.send_json(
+            {
+                "type": "snapshot",
+                "seq": snapshot.seq,
+                "recheck": recheck,
+                "url": reverse("proctoring:snapshot-upload", args=[snapshot.pk]),
+            }
+        )
         self._spawn(self._expect_upload(snapshot.pk))
 
     async def _expect_upload(self, snapshot_id: int):
@@ -152,8 +175,9 @@ class StudyConsumer(AsyncJsonWebsocketConsumer):
             reply["credited_seconds"] = self.session.credited_seconds
         else:
             self.covers.pop(seq, None)
-            result = rules.on_check_failed(self.clock, now=time.monotonic(),
-                                           recheck_seconds=settings.STUDY_RECHECK_SECONDS)
+            result = rules.on_check_failed(
+                self.clock, now=time.monotonic(), recheck_seconds=settings.STUDY_RECHECK_SECONDS
+            )
             self.clock = result.clock
             reply.update(seek_to=result.seek_to, recheck_within=settings.STUDY_RECHECK_SECONDS)
             if self.recheck_timer is None or self.recheck_timer.done():

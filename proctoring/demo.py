@@ -27,11 +27,30 @@ def make_clip(path: Path, *, seconds: int, title: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     video = f"testsrc2=size=640x360:rate=10:duration={seconds}"
     if FONT.exists():  # the title needs a font; without one the clip is the bare test pattern
-        video += (f",drawtext=fontfile={FONT}:text='{title}':fontsize=28:fontcolor=white:box=1:boxcolor=black@0.6"
-                  f":x=(w-text_w)/2:y=h-60")
+        video += (
+            f",drawtext=fontfile={FONT}:text='{title}':fontsize=28:fontcolor=white:box=1:boxcolor=black@0.6"
+            f":x=(w-text_w)/2:y=h-60"
+        )
     command = [
-        imageio_ffmpeg.get_ffmpeg_exe(), "-y", "-loglevel", "error", "-f", "lavfi", "-i", video,
-        "-c:v", "libx264", "-preset", "veryfast", "-crf", "32", "-pix_fmt", "yuv420p", "-movflags", "+faststart", str(path),
+        imageio_ffmpeg.get_ffmpeg_exe(),
+        "-y",
+        "-loglevel",
+        "error",
+        "-f",
+        "lavfi",
+        "-i",
+        video,
+        "-c:v",
+        "libx264",
+        "-preset",
+        "veryfast",
+        "-crf",
+        "32",
+        "-pix_fmt",
+        "yuv420p",
+        "-movflags",
+        "+faststart",
+        str(path),
     ]
     subprocess.run(command, check=True, timeout=120)
     return path

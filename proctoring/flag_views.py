@@ -6,7 +6,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
 
 from proctoring.models import Flag, FlagKind, FlagStatus, ImageKind, Snapshot
 from proctoring.selectors.study import confirmed_proxies_by_provider, flag_counts, flags_for
@@ -52,7 +51,9 @@ def flag_detail(request, pk: int):
             if action in ("confirm", "dismiss"):
                 flag_services.flag_review(flag=flag, reviewer=request.user, confirm=action == "confirm", reason=reason)
             elif action in ("uphold", "reject"):
-                flag_services.flag_appeal_decide(flag=flag, user=request.user, upheld=action == "uphold", reason=reason)
+                flag_services.flag_appeal_decide(
+                    flag=flag, user=request.user, upheld=action == "uphold", reason=reason
+                )
             elif action == "appeal":
                 flag_services.flag_appeal(flag=flag, user=request.user, text=request.POST.get("text", ""))
             messages.success(request, "已保存")
@@ -83,7 +84,10 @@ def snapshot_image(request, pk: int):
         raise Http404("图像已按保存期限删除")
     kind = ImageKind.FLAG_EVIDENCE if snapshot.flags.exists() else ImageKind.SNAPSHOT
     image_access_log(
-        viewer=request.user, image_kind=kind, image_id=snapshot.pk, trainee=snapshot.session.trainee,
+        viewer=request.user,
+        image_kind=kind,
+        image_id=snapshot.pk,
+        trainee=snapshot.session.trainee,
         reason=request.GET.get("reason") or f"异常审核（学习抓拍 #{snapshot.pk}）",
         ip_address=request.META.get("REMOTE_ADDR"),
     )

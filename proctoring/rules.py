@@ -20,7 +20,6 @@ from datetime import datetime, timedelta
 
 from training.lesson_rules import progress_gain, seek_allowed
 
-
 RESUME_JITTER_SECONDS = 0.5
 
 
@@ -103,7 +102,9 @@ def on_check_failed(clock: StudyClock, *, now: float, recheck_seconds: float) ->
     """
     deadline = clock.recheck_until if clock.paused else now + recheck_seconds
     new = replace(
-        clock, tentative_second=clock.verified_second, position=min(clock.position, clock.verified_second),
+        clock,
+        tentative_second=clock.verified_second,
+        position=min(clock.position, clock.verified_second),
         recheck_until=deadline,
     )
     return BeatResult(new, clock.verified_second)
@@ -139,8 +140,9 @@ def flag_closed_at(
     return reviewed_at + timedelta(days=appeal_days)
 
 
-def appeal_error(*, status: str, appeal_status: str, reviewed_at: datetime | None, now: datetime,
-                 appeal_days: float) -> str | None:
+def appeal_error(
+    *, status: str, appeal_status: str, reviewed_at: datetime | None, now: datetime, appeal_days: float
+) -> str | None:
     """A trainee may appeal a reviewed flag once, within the appeal window."""
     if appeal_status:
         return "申诉：每条异常记录只能申诉一次"

@@ -82,7 +82,9 @@ class SnapshotVerdict(models.TextChoices):
 class Snapshot(models.Model):
     """A frame the server asked for at a random time. The image is biometric data: see the retention rules."""
 
-    session = models.ForeignKey(StudySession, verbose_name=_("学习会话"), on_delete=models.CASCADE, related_name="snapshots")
+    session = models.ForeignKey(
+        StudySession, verbose_name=_("学习会话"), on_delete=models.CASCADE, related_name="snapshots"
+    )
     seq = models.PositiveIntegerField(_("序号"))
     recheck = models.BooleanField(_("重新核验"), default=False)
     covers_until = models.FloatField(_("核验覆盖至（秒）"), default=0)
@@ -134,7 +136,9 @@ class Flag(models.Model):
 
     kind = models.CharField(_("类型"), max_length=16, choices=FlagKind.choices)
     verdict = models.CharField(_("核验结果"), max_length=16, choices=SnapshotVerdict.choices, blank=True)
-    session = models.ForeignKey(StudySession, verbose_name=_("学习会话"), on_delete=models.PROTECT, related_name="flags")
+    session = models.ForeignKey(
+        StudySession, verbose_name=_("学习会话"), on_delete=models.PROTECT, related_name="flags"
+    )
     enrollment = models.ForeignKey(
         "training.Enrollment", verbose_name=_("项目学员"), on_delete=models.PROTECT, related_name="study_flags"
     )
@@ -150,17 +154,27 @@ class Flag(models.Model):
     matched_distance = models.FloatField(_("与其模板距离"), null=True, blank=True)
     status = models.CharField(_("审核状态"), max_length=10, choices=FlagStatus.choices, default=FlagStatus.OPEN)
     reviewer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("审核人"), null=True, blank=True, on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("审核人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="reviewed_flags",
     )
     reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
     review_reason = models.TextField(_("审核理由"), blank=True)
     voided_rows = models.PositiveIntegerField(_("作废学时记录数"), default=0)
     appeal_text = models.TextField(_("申诉理由"), blank=True)
-    appeal_status = models.CharField(_("申诉状态"), max_length=10, choices=AppealStatus.choices, blank=True, default="")
+    appeal_status = models.CharField(
+        _("申诉状态"), max_length=10, choices=AppealStatus.choices, blank=True, default=""
+    )
     appealed_at = models.DateTimeField(_("申诉时间"), null=True, blank=True)
     appeal_decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("申诉处理人"), null=True, blank=True, on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("申诉处理人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="decided_appeals",
     )
     appeal_decided_at = models.DateTimeField(_("申诉处理时间"), null=True, blank=True)

@@ -28,12 +28,14 @@ def study_lessons(trainee) -> list[dict]:
     for lesson in lessons:
         p = progress.get(lesson.pk)
         furthest = p.furthest_second if p else 0
-        rows.append({
-            "lesson": lesson,
-            "furthest": furthest,
-            "percent": min(100, round(100 * furthest / lesson.duration_seconds)),
-            "completed": bool(p and p.completed),
-        })
+        rows.append(
+            {
+                "lesson": lesson,
+                "furthest": furthest,
+                "percent": min(100, round(100 * furthest / lesson.duration_seconds)),
+                "completed": bool(p and p.completed),
+            }
+        )
     return rows
 
 

@@ -87,7 +87,10 @@ def flag_appeal(*, flag: Flag, user, text: str) -> Flag:
     if user.trainee_id is None or user.trainee_id != flag.enrollment.trainee_id:
         raise PermissionDenied("申诉：只能申诉本人的记录")
     error = appeal_error(
-        status=flag.status, appeal_status=flag.appeal_status, reviewed_at=flag.reviewed_at, now=timezone.now(),
+        status=flag.status,
+        appeal_status=flag.appeal_status,
+        reviewed_at=flag.reviewed_at,
+        now=timezone.now(),
         appeal_days=settings.FLAG_APPEAL_DAYS,
     )
     if error:

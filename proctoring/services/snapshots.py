@@ -26,8 +26,10 @@ def proxy_candidates(session: StudySession) -> list[tuple[int, object]]:
     if project.provider_id:
         rosters |= Q(trainee__enrollments__project__provider_id=project.provider_id)
     rows = (
-        FaceTemplate.objects.filter(rosters).exclude(trainee_id=session.trainee_id)
-        .values_list("trainee_id", "encrypted").distinct()
+        FaceTemplate.objects.filter(rosters)
+        .exclude(trainee_id=session.trainee_id)
+        .values_list("trainee_id", "encrypted")
+        .distinct()
     )
     return [(trainee_id, decrypt_template(bytes(token))) for trainee_id, token in rows]
 
@@ -55,9 +57,7 @@ def snapshot_verify(*, snapshot_id: int) -> dict:
     from proctoring.services.enrolment import template_for
     from proctoring.services.flags import flag_raise_failed_check, flag_raise_proxy
 
-    snapshot = Snapshot.objects.select_related("session__trainee", "session__enrollment__project").get(
-        pk=snapshot_id
-    )
+    snapshot = Snapshot.objects.select_related("session__trainee", "session__enrollment__project").get(pk=snapshot_id)
     if snapshot.verdict:
         return {"seq": snapshot.seq, "verdict": snapshot.verdict, "distance": snapshot.distance}
     session = snapshot.session
@@ -67,7 +67,11 @@ def snapshot_verify(*, snapshot_id: int) -> dict:
     try:
         check = faces.check_face(reference, image_bytes, previous_signature=_previous_signature(snapshot))
         verdict, distance, count, encoding, signature = (
-            str(check.verdict), check.distance, check.faces, check.encoding, _signature_list(check.signature)
+            str(check.verdict),
+            check.distance,
+            check.faces,
+            check.encoding,
+            _signature_list(check.signature),
         )
     except faces.ImageUnreadable:
         verdict, distance, count, encoding, signature = SnapshotVerdict.NO_FACE, None, 0, None, None

@@ -35,20 +35,25 @@ def study_enrollment_for(*, trainee: Trainee, lesson: Lesson) -> Enrollment | No
     )
 
 
-def study_start_error(*, trainee: Trainee | None, lesson: Lesson) -> str | None:
-    """Why this person may not start a face-verified study session on this lesson, or None."""
+def _start_refusal(*, trainee: Trainee | None, lesson: Lesson) -> tuple[Enrollment | None, str | None]:
     from proctoring.services.consent import has_biometric_consent
     from proctoring.services.enrolment import template_for
 
     if trainee is None:
-        return "只有学员可以在线学习"
-    if study_enrollment_for(trainee=trainee, lesson=lesson) is None:
-        return "该课时不属于您正在参加的培训项目"
+        return None, "只有学员可以在线学习"
+    enrollment = study_enrollment_for(trainee=trainee, lesson=lesson)
+    if enrollment is None:
+        return None, "该课时不属于您正在参加的培训项目"
     if not has_biometric_consent(trainee):
-        return "未同意人脸核验：请改为参加线下学习（现场核验身份），或先签署同意书"
+        return enrollment, "未同意人脸核验：请改为参加线下学习（现场核验身份），或先签署同意书"
     if template_for(trainee) is None:
-        return "尚未采集人脸基准照片：请先完成人脸采集"
-    return None
+        return enrollment, "尚未采集人脸基准照片：请先完成人脸采集"
+    return enrollment, None
+
+
+def study_start_error(*, trainee: Trainee | None, lesson: Lesson) -> str | None:
+    """Why this person may not start a face-verified study session on this lesson, or None."""
+    return _start_refusal(trainee=trainee, lesson=lesson)[1]
 
 
 @transaction.atomic
@@ -58,24 +63,26 @@ def study_session_start(*, trainee: Trainee, lesson: Lesson) -> tuple[StudySessi
     Returns the new session and the ids of the sessions it ended (their pages are told through the channel layer).
     The trainee row is locked so that two tabs opening at once still leave exactly one active session.
     """
-    error = study_start_error(trainee=trainee, lesson=lesson)
+    from training.services.lessons import lesson_progress_for
+
+    enrollment, error = _start_refusal(trainee=trainee, lesson=lesson)
     if error:
         raise ValidationError(error)
-    Trainee.objects.select_for_update().get(pk=trainee.pk)
+    Trainee.objects.select_for_update().only("pk").get(pk=trainee.pk)
     others = list(
         StudySession.objects.filter(trainee=trainee, status=SessionStatus.ACTIVE).values_list("pk", flat=True)
     )
-    StudySession.objects.filter(pk__in=others).update(
-        status=SessionStatus.ENDED, ended_at=timezone.now(), end_reason="已在其他窗口或设备开始学习"
-    )
-    from training.services.lessons import lesson_progress_for
-
-    enrollment = study_enrollment_for(trainee=trainee, lesson=lesson)
+    if others:
+        StudySession.objects.filter(pk__in=others).update(
+            status=SessionStatus.ENDED, ended_at=timezone.now(), end_reason="已在其他窗口或设备开始学习"
+        )
     progress = lesson_progress_for(enrollment=enrollment, lesson=lesson)
     session = StudySession(
         trainee=trainee, enrollment=enrollment, lesson=lesson, verified_second=progress.furthest_second
     )
-    session.full_clean()
+    # The related rows were just read and the one-active-session constraint holds under the lock (and in the
+    # database): only the fields' own validation is left to run, on the hot path of every page opening.
+    session.full_clean(exclude=["trainee", "enrollment", "lesson"], validate_constraints=False)
     session.save()
     return session, others
 
@@ -171,8 +178,8 @@ def study_credit(*, session_id: int, verified_second: float, seq: int) -> float:
     from training.services.hours import hours_credit_online
     from training.services.lessons import lesson_progress_record
 
-    session = StudySession.objects.select_for_update().select_related("lesson__course", "enrollment").get(
-        pk=session_id
+    session = (
+        StudySession.objects.select_for_update().select_related("lesson__course", "enrollment").get(pk=session_id)
     )
     _progress, gain = lesson_progress_record(
         enrollment=session.enrollment, lesson=session.lesson, reached_second=verified_second

@@ -36,7 +36,9 @@ def purge_unflagged_snapshots(now) -> int:
 
 def flag_evidence_expires_at(flag: Flag):
     closed = flag_closed_at(
-        reviewed_at=flag.reviewed_at, appeal_status=flag.appeal_status, appeal_decided_at=flag.appeal_decided_at,
+        reviewed_at=flag.reviewed_at,
+        appeal_status=flag.appeal_status,
+        appeal_decided_at=flag.appeal_decided_at,
         appeal_days=float(settings.FLAG_APPEAL_DAYS),
     )
     return None if closed is None else closed + timedelta(days=float(settings.FLAG_EVIDENCE_RETENTION_DAYS))

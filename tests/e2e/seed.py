@@ -1,7 +1,7 @@
 """Run inside the e2e server's database (a subprocess with its DATABASE_URL): builds the data and reports it.
 
-    python tests/e2e/seed.py seed            → prints {"username", "password", "lessons": [id, id]}
-    python tests/e2e/seed.py report ID...    → prints what was credited and flagged per lesson
+python tests/e2e/seed.py seed            → prints {"username", "password", "lessons": [id, id]}
+python tests/e2e/seed.py report ID...    → prints what was credited and flagged per lesson
 """
 
 import json
@@ -50,7 +50,8 @@ def report(lesson_ids) -> dict:
         sessions = list(StudySession.objects.filter(lesson_id=lesson_id))
         prefixes = [s.credit_source_prefix for s in sessions]
         hours = [
-            str(h.hours) for h in CreditedHours.objects.filter(voided_at__isnull=True)
+            str(h.hours)
+            for h in CreditedHours.objects.filter(voided_at__isnull=True)
             if any(h.source.startswith(p) for p in prefixes)
         ]
         progress = LessonProgress.objects.filter(lesson_id=lesson_id).first()
@@ -58,8 +59,12 @@ def report(lesson_ids) -> dict:
             "credited_seconds": sum(s.credited_seconds for s in sessions),
             "hours": hours,
             "watched_seconds": progress.watched_seconds if progress else 0,
-            "verdicts": list(Snapshot.objects.filter(session__in=sessions).exclude(verdict="")
-                             .order_by("pk").values_list("verdict", flat=True)),
+            "verdicts": list(
+                Snapshot.objects.filter(session__in=sessions)
+                .exclude(verdict="")
+                .order_by("pk")
+                .values_list("verdict", flat=True)
+            ),
             "flags": list(Flag.objects.filter(session__in=sessions).values_list("kind", "verdict")),
         }
     return out

@@ -48,11 +48,12 @@ def database(tmp_path: Path):
 
 
 def run_json(env: dict, *args) -> dict:
-    done = subprocess.run([sys.executable, str(SEED), *args], env=env, cwd=ROOT, capture_output=True, text=True,
-                          timeout=300)
+    done = subprocess.run(
+        [sys.executable, str(SEED), *args], env=env, cwd=ROOT, capture_output=True, text=True, timeout=300
+    )
     for line in done.stdout.splitlines():
         if line.startswith("E2E-JSON "):
-            return json.loads(line[len("E2E-JSON "):])
+            return json.loads(line[len("E2E-JSON ") :])
     raise AssertionError(f"seed.py {args} failed:\n{done.stdout}\n{done.stderr}")
 
 
@@ -60,15 +61,25 @@ def run_json(env: dict, *args) -> dict:
 def live_server(tmp_path: Path, **settings):
     """Yields (base_url, env) with daphne running; `settings` become environment variables of the server."""
     with database(tmp_path) as db_url:
-        env = {**os.environ, "DEBUG": "1", "DATABASE_URL": db_url, "MEDIA_ROOT": str(tmp_path / "media"),
-               "CELERY_TASK_ALWAYS_EAGER": "1", "CHANNELS_PREFIX": "study-e2e", "LOG_LEVEL": "WARNING",
-               **{k: str(v) for k, v in settings.items()}}
+        env = {
+            **os.environ,
+            "DEBUG": "1",
+            "DATABASE_URL": db_url,
+            "MEDIA_ROOT": str(tmp_path / "media"),
+            "CELERY_TASK_ALWAYS_EAGER": "1",
+            "CHANNELS_PREFIX": "study-e2e",
+            "LOG_LEVEL": "WARNING",
+            **{k: str(v) for k, v in settings.items()},
+        }
         subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], env=env, cwd=ROOT, check=True, timeout=300)
         port = free_port()
         log = open(tmp_path / "daphne.log", "w")
         server = subprocess.Popen(
             [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "config.asgi:application"],
-            env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+            env=env,
+            cwd=ROOT,
+            stdout=log,
+            stderr=subprocess.STDOUT,
         )
         base = f"http://127.0.0.1:{port}"
         try:

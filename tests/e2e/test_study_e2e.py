@@ -37,8 +37,10 @@ def _browser(playwright, chromium_path, y4m):
 def _page_state(page, tmp_path) -> str:
     fields = ["study-state", "verified", "pending", "credited", "last-verdict", "study-message"]
     state = {f: page.locator(f"#{f}").text_content() for f in fields}
-    state["video"] = page.evaluate("() => { const v = document.getElementById('lesson-video');"
-                                   " return [v.currentTime, v.paused, v.readyState, v.error && v.error.code]; }")
+    state["video"] = page.evaluate(
+        "() => { const v = document.getElementById('lesson-video');"
+        " return [v.currentTime, v.paused, v.readyState, v.error && v.error.code]; }"
+    )
     return f"page: {state}\nserver log:\n{(tmp_path / 'daphne.log').read_text()[-3000:]}"
 
 
@@ -85,8 +87,9 @@ def test_study_credits_the_enrolled_person_and_flags_another(tmp_path, faces_dir
         page.click("#start-study")
         expect(page.locator("#study-state")).to_have_text("学习中", timeout=20_000)
         try:
-            page.wait_for_function("() => parseInt(document.getElementById('credited').textContent) >= 36",
-                                   timeout=90_000)
+            page.wait_for_function(
+                "() => parseInt(document.getElementById('credited').textContent) >= 36", timeout=90_000
+            )
         except Exception as error:
             raise AssertionError(_page_state(page, tmp_path)) from error
         expect(page.locator("#last-verdict")).to_have_text("本人，核验通过")

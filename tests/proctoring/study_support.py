@@ -20,8 +20,9 @@ def lesson(proj=None, *, duration: int = 600, title: str = "生命重于泰山�
     proj = proj or builders.project()
     plan = proj.plans.first() or builders.plan(proj)
     course = plan.courses.filter(modality=Modality.ONLINE, is_documentary=True).first()
-    return lesson_create(course=course, title=title, video=ContentFile(b"\x00" * 64, name="clip.mp4"),
-                         duration_seconds=duration)
+    return lesson_create(
+        course=course, title=title, video=ContentFile(b"\x00" * 64, name="clip.mp4"), duration_seconds=duration
+    )
 
 
 def student(proj, photo: Path | None):

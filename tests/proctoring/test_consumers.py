@@ -68,8 +68,9 @@ class Player:
         if self.playing:
             self.position += now - self.last
         self.last = now
-        await self.comm.send_json_to({"type": "beat", "position": self.position, "playing": self.playing,
-                                      "visible": self.visible, "t": now})
+        await self.comm.send_json_to(
+            {"type": "beat", "position": self.position, "playing": self.playing, "visible": self.visible, "t": now}
+        )
 
     async def run_until(self, predicate, *, step=0.2, limit=15.0, on_snapshot=None):
         """Beat until a message satisfies `predicate`; snapshots requests go to `on_snapshot`."""
@@ -118,8 +119,9 @@ async def test_time_between_passed_checks_is_credited(world, faces_dir):
     lesson, user = world
     comm, _ = await connect(user, lesson)
     player = Player(comm)
-    verdict = await player.run_until(lambda m: m["type"] == "verdict",
-                                     on_snapshot=uploader(user, faces_dir / "obama2.jpg"))
+    verdict = await player.run_until(
+        lambda m: m["type"] == "verdict", on_snapshot=uploader(user, faces_dir / "obama2.jpg")
+    )
     assert verdict["verdict"] == "match"
     # the check covers the time played until the server asked for the frame (~1.2 s)
     assert 0.9 <= verdict["credited_seconds"] <= 1.6
@@ -134,8 +136,9 @@ async def test_hidden_page_is_not_credited(world, faces_dir):
     lesson, user = world
     comm, _ = await connect(user, lesson)
     player = Player(comm, visible=False)
-    verdict = await player.run_until(lambda m: m["type"] == "verdict",
-                                     on_snapshot=uploader(user, faces_dir / "obama2.jpg"))
+    verdict = await player.run_until(
+        lambda m: m["type"] == "verdict", on_snapshot=uploader(user, faces_dir / "obama2.jpg")
+    )
     assert verdict["verdict"] == "match" and verdict["credited_seconds"] == 0
     assert all(m["pending_seconds"] == 0 for m in player.inbox if m["type"] == "ack")
     await comm.disconnect()
@@ -148,8 +151,9 @@ async def test_dead_heartbeat_is_not_credited(world, faces_dir):
     player = Player(comm)
     await player.beat()
     await asyncio.sleep(1.1)  # longer than the heartbeat timeout
-    verdict = await player.run_until(lambda m: m["type"] == "verdict", step=0.05,
-                                     on_snapshot=uploader(user, faces_dir / "obama2.jpg"))
+    verdict = await player.run_until(
+        lambda m: m["type"] == "verdict", step=0.05, on_snapshot=uploader(user, faces_dir / "obama2.jpg")
+    )
     assert verdict["credited_seconds"] < 0.5  # only what was played after the heartbeat came back
     await comm.disconnect()
 
@@ -158,14 +162,14 @@ async def test_failed_check_pauses_asks_for_a_recheck_and_ends_without_one(world
     lesson, user = world
     comm, _ = await connect(user, lesson)
     player = Player(comm)
-    verdict = await player.run_until(lambda m: m["type"] == "verdict",
-                                     on_snapshot=uploader(user, faces_dir / "biden.jpg"))
+    verdict = await player.run_until(
+        lambda m: m["type"] == "verdict", on_snapshot=uploader(user, faces_dir / "biden.jpg")
+    )
     assert verdict["verdict"] == "mismatch"
     assert verdict["recheck_within"] == 1.5 and verdict["seek_to"] == 0 and verdict["verified_second"] == 0
     ended = await player.run_until(lambda m: m["type"] == "ended", limit=5)
     assert ended["reason"] == "未在规定时间内完成重新核验，本次学习已结束"
-    assert not any(m.get("pending_seconds", 0) > 0.3 for m in player.inbox if m["type"] == "ack"
-                   and m["paused"])
+    assert not any(m.get("pending_seconds", 0) > 0.3 for m in player.inbox if m["type"] == "ack" and m["paused"])
     await comm.disconnect()
     session = await database_sync_to_async(StudySession.objects.get)()
     assert session.credited_seconds == 0 and session.status == SessionStatus.ENDED
@@ -180,8 +184,9 @@ async def test_passed_recheck_resumes_the_timer(world, faces_dir, settings):
     player = Player(comm)
     await player.run_until(lambda m: m["type"] == "verdict", on_snapshot=uploader(user, faces_dir / "biden.jpg"))
     await comm.send_json_to({"type": "recheck"})
-    verdict = await player.run_until(lambda m: m["type"] == "verdict",
-                                     on_snapshot=uploader(user, faces_dir / "obama2.jpg"))
+    verdict = await player.run_until(
+        lambda m: m["type"] == "verdict", on_snapshot=uploader(user, faces_dir / "obama2.jpg")
+    )
     assert verdict["verdict"] == "match" and verdict["credited_seconds"] == 0  # the lost stretch stays lost
     ack = await player.run_until(lambda m: m["type"] == "ack")
     assert ack["paused"] is False

@@ -33,8 +33,12 @@ def case(faces_dir):
     session, _ = study.study_session_start(trainee=twin.trainee, lesson=lesson)
     assert study.study_credit(session_id=session.pk, verified_second=120, seq=1) == 120
     snap = study.snapshot_request(session_id=session.pk, covers_until=120)
-    snap.image.save("s.jpg", __import__("django.core.files.base", fromlist=["ContentFile"]).ContentFile(
-        jpeg_bytes(camera_frame(faces_dir / "obama2.jpg"))))
+    snap.image.save(
+        "s.jpg",
+        __import__("django.core.files.base", fromlist=["ContentFile"]).ContentFile(
+            jpeg_bytes(camera_frame(faces_dir / "obama2.jpg"))
+        ),
+    )
     Snapshot.objects.filter(pk=snap.pk).update(taken_at=timezone.now())
     snapshot_verify(snapshot_id=snap.pk)
     flag = Flag.objects.get(kind=FlagKind.PROXY)
@@ -72,8 +76,9 @@ def test_review_needs_a_reason_a_reviewer_role_and_scope(case):
     hr = staff_user(Role.HR_OFFICER, region=proj.region)
     with pytest.raises(ValidationError, match="审核理由：必须填写"):
         flag_services.flag_review(flag=flag, reviewer=hr, confirm=False, reason=" ")
-    far = staff_user(Role.EM_OFFICER, region=region_tree(("320000", "江苏省"), ("320700", "连云港市"),
-                                                       ("320703", "连云区"))[1])
+    far = staff_user(
+        Role.EM_OFFICER, region=region_tree(("320000", "江苏省"), ("320700", "连云港市"), ("320703", "连云区"))[1]
+    )
     with pytest.raises(PermissionDenied, match="无权审核"):
         flag_services.flag_review(flag=flag, reviewer=far, confirm=True, reason="越权")
     provider = staff_user(Role.PROVIDER_STAFF, provider=proj.provider)
@@ -83,7 +88,9 @@ def test_review_needs_a_reason_a_reviewer_role_and_scope(case):
     with pytest.raises(PermissionDenied):
         flag_services.flag_review(flag=flag, reviewer=auditor, confirm=False, reason="未分配")
     proj.auditors.add(auditor)
-    assert flag_services.flag_review(flag=flag, reviewer=auditor, confirm=False, reason="光线问题").status == "dismissed"
+    assert (
+        flag_services.flag_review(flag=flag, reviewer=auditor, confirm=False, reason="光线问题").status == "dismissed"
+    )
     assert CreditedHours.objects.get().voided_at is None  # dismissed: nothing voided
 
 
@@ -125,8 +132,10 @@ def test_pages_list_in_scope_and_log_every_image_view(case, client):
     mine = client.get(reverse("proctoring:flag-detail", args=[flag.pk])).content.decode()
     assert "提交申诉" in mine and str(proj.provider) not in mine and "相符的其他学员" not in mine
     # out of scope: 404, as for a guessed id
-    far = staff_user(Role.HR_OFFICER, region=region_tree(("640000", "宁夏回族自治区"), ("640100", "银川市"),
-                                                        ("640181", "灵武市"))[1])
+    far = staff_user(
+        Role.HR_OFFICER,
+        region=region_tree(("640000", "宁夏回族自治区"), ("640100", "银川市"), ("640181", "灵武市"))[1],
+    )
     client.force_login(far)
     assert client.get(reverse("proctoring:flag-detail", args=[flag.pk])).status_code == 404
     assert client.get(reverse("proctoring:snapshot-image", args=[snap.pk])).status_code == 404

@@ -122,7 +122,9 @@ def test_upload_too_late_is_refused_and_a_missing_frame_is_a_failed_check(setup,
     snap = study.snapshot_request(session_id=session.pk, covers_until=0)
     settings.STUDY_SNAPSHOT_UPLOAD_SECONDS = 0
     with pytest.raises(ValidationError, match="超过 0 秒未上传"):
-        study.snapshot_upload(snapshot_id=snap.pk, user=user, image_bytes=jpeg_bytes(camera_frame(faces_dir / "obama2.jpg")))
+        study.snapshot_upload(
+            snapshot_id=snap.pk, user=user, image_bytes=jpeg_bytes(camera_frame(faces_dir / "obama2.jpg"))
+        )
     missing = study.snapshot_mark_missing(snapshot_id=snap.pk)
     assert missing.verdict == "missing"
     assert Flag.objects.get().verdict == "missing"

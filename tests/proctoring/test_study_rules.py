@@ -145,19 +145,25 @@ def test_lesson_rules_boundaries():
 def test_flag_closing_and_appeal_window():
     reviewed = datetime(2024, 5, 1, 10)
     assert rules.flag_closed_at(reviewed_at=None, appeal_status="", appeal_decided_at=None, appeal_days=15) is None
-    assert rules.flag_closed_at(reviewed_at=reviewed, appeal_status="pending", appeal_decided_at=None,
-                                appeal_days=15) is None
-    assert rules.flag_closed_at(reviewed_at=reviewed, appeal_status="", appeal_decided_at=None,
-                                appeal_days=15) == reviewed + timedelta(days=15)
+    assert (
+        rules.flag_closed_at(reviewed_at=reviewed, appeal_status="pending", appeal_decided_at=None, appeal_days=15)
+        is None
+    )
+    assert rules.flag_closed_at(
+        reviewed_at=reviewed, appeal_status="", appeal_decided_at=None, appeal_days=15
+    ) == reviewed + timedelta(days=15)
     decided = reviewed + timedelta(days=3)
-    assert rules.flag_closed_at(reviewed_at=reviewed, appeal_status="rejected", appeal_decided_at=decided,
-                                appeal_days=15) == decided
+    assert (
+        rules.flag_closed_at(reviewed_at=reviewed, appeal_status="rejected", appeal_decided_at=decided, appeal_days=15)
+        == decided
+    )
     kw = dict(status="confirmed", reviewed_at=reviewed, appeal_days=15)
     assert rules.appeal_error(appeal_status="", now=reviewed + timedelta(days=15), **kw) is None
     assert "超过申诉期限" in rules.appeal_error(appeal_status="", now=reviewed + timedelta(days=15, seconds=1), **kw)
     assert "只能申诉一次" in rules.appeal_error(appeal_status="rejected", now=reviewed, **kw)
-    assert "尚未审核" in rules.appeal_error(appeal_status="", status="open", reviewed_at=None, now=reviewed,
-                                          appeal_days=15)
+    assert "尚未审核" in rules.appeal_error(
+        appeal_status="", status="open", reviewed_at=None, now=reviewed, appeal_days=15
+    )
 
 
 def test_after_a_stretch_that_did_not_count_the_player_is_sent_back_beyond_jitter():

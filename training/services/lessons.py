@@ -27,7 +27,9 @@ def lesson_progress_for(*, enrollment: Enrollment, lesson: Lesson) -> LessonProg
 
 
 @transaction.atomic
-def lesson_progress_record(*, enrollment: Enrollment, lesson: Lesson, reached_second: float) -> tuple[LessonProgress, float]:
+def lesson_progress_record(
+    *, enrollment: Enrollment, lesson: Lesson, reached_second: float
+) -> tuple[LessonProgress, float]:
     """Move the verified furthest point to `reached_second`; returns the progress and the seconds it added.
 
     Only the part beyond the furthest point already recorded counts (replays add nothing); the row is locked so
