@@ -278,3 +278,14 @@ def test_home_counts_come_from_the_scope(world, account):
     else:
         expected_total = 2 if account == "admin" else int("trainee" in EXPECTED[account])
         assert response.context["counts"]["trainees_total"] == expected_total
+
+
+@pytest.mark.parametrize("account", STAFF_ACCOUNTS)
+def test_accounts_are_managed_by_superusers_only(world, account):
+    client = _client(world["users"][account])
+    assert client.get(reverse("admin:training_user_changelist")).status_code == 403
+    other = world["users"]["admin"]
+    assert client.get(reverse("admin:training_user_change", args=[other.pk])).status_code == 404
+    assert client.post(reverse("admin:training_user_delete", args=[other.pk]), {"post": "yes"}).status_code == 404
+    other.refresh_from_db()
+    assert other.is_active
