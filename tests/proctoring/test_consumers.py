@@ -193,6 +193,18 @@ async def test_passed_recheck_resumes_the_timer(world, faces_dir, settings):
     await comm.disconnect()
 
 
+async def test_a_requested_frame_that_never_comes_is_a_failed_check(world, settings):
+    settings.STUDY_SNAPSHOT_UPLOAD_SECONDS = 0.3
+    lesson, user = world
+    comm, _ = await connect(user, lesson)
+    player = Player(comm)
+    verdict = await player.run_until(lambda m: m["type"] == "verdict")  # the page ignores the snapshot request
+    assert verdict["verdict"] == "missing" and verdict["recheck_within"] == 1.5
+    await comm.disconnect()
+    flag = await database_sync_to_async(Flag.objects.get)()
+    assert flag.verdict == "missing"
+
+
 async def test_a_second_tab_ends_the_first(world):
     lesson, user = world
     first, started1 = await connect(user, lesson)
