@@ -111,3 +111,15 @@ def test_demo_accounts_one_per_role_printed_and_working():
     assert response.status_code == 302
     for label in ["应急管理部门 (EM officer)", "化工园区 (chemical park officer)", "学员 (trainee)", "山东省东营市"]:
         assert label in printed
+
+
+def test_load_demo_is_one_transaction(monkeypatch):
+    from training import demo
+
+    def broken_step(log):
+        raise RuntimeError("step failed")
+
+    monkeypatch.setattr(demo, "STEPS", [*demo.STEPS, broken_step])
+    with pytest.raises(RuntimeError, match="step failed"):
+        _load()
+    assert Region.objects.count() == 0 and Trainee.objects.count() == 0
