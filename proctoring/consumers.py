@@ -165,7 +165,7 @@ class StudyConsumer(AsyncJsonWebsocketConsumer):
         seq = event["seq"]
         reply = {**event, "type": "verdict"}
         if event["verdict"] == "match":
-            self.clock, _gain = rules.on_check_passed(self.clock, covers_until=self.covers.pop(seq, 0.0))
+            self.clock, _gain = rules.on_check_passed(self.clock, covers_until=self.covers.pop(seq, 0.0), seq=seq)
             await database_sync_to_async(study.study_credit)(
                 session_id=self.session.pk, verified_second=self.clock.verified_second, seq=seq
             )
@@ -176,7 +176,7 @@ class StudyConsumer(AsyncJsonWebsocketConsumer):
         else:
             self.covers.pop(seq, None)
             result = rules.on_check_failed(
-                self.clock, now=time.monotonic(), recheck_seconds=settings.STUDY_RECHECK_SECONDS
+                self.clock, now=time.monotonic(), recheck_seconds=settings.STUDY_RECHECK_SECONDS, seq=seq
             )
             self.clock = result.clock
             reply.update(seek_to=result.seek_to, recheck_within=settings.STUDY_RECHECK_SECONDS)

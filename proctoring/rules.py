@@ -34,6 +34,7 @@ class StudyClock:
     playing: bool = False
     visible: bool = True
     recheck_until: float | None = None  # set while the timer is paused after a failed check
+    failed_seq: int = 0  # number of the latest failed check: a verdict on an older frame changes nothing
 
     @property
     def paused(self) -> bool:
@@ -84,18 +85,21 @@ def on_beat(
     return BeatResult(new, seek_to)
 
 
-def on_check_passed(clock: StudyClock, *, covers_until: float) -> tuple[StudyClock, float]:
+def on_check_passed(clock: StudyClock, *, covers_until: float, seq: int | None = None) -> tuple[StudyClock, float]:
     """A passed check credits the tentative seconds up to the point it covers; returns (clock, seconds credited).
 
     `covers_until` is the tentative point when the snapshot was requested: seconds reached after that belong to
-    the next stretch. A passed re-check ends the pause.
+    the next stretch. A passed re-check ends the pause. A pass on a frame older than the latest failed check
+    (verdicts may arrive out of order from several workers) credits nothing and does not end the pause.
     """
+    if seq is not None and seq < clock.failed_seq:
+        return clock, 0.0
     reached = min(max(covers_until, clock.verified_second), clock.tentative_second)
     gain = reached - clock.verified_second
     return replace(clock, verified_second=reached, recheck_until=None), gain
 
 
-def on_check_failed(clock: StudyClock, *, now: float, recheck_seconds: float) -> BeatResult:
+def on_check_failed(clock: StudyClock, *, now: float, recheck_seconds: float, seq: int = 0) -> BeatResult:
     """A failed check: the stretch since the last passed check is lost, the timer pauses, a re-check is due.
 
     A failure during the re-check window keeps the original deadline (the window is not extended by failing).
@@ -106,6 +110,7 @@ def on_check_failed(clock: StudyClock, *, now: float, recheck_seconds: float) ->
         tentative_second=clock.verified_second,
         position=min(clock.position, clock.verified_second),
         recheck_until=deadline,
+        failed_seq=max(clock.failed_seq, seq),
     )
     return BeatResult(new, clock.verified_second)
 

@@ -56,11 +56,12 @@ def test_study_credits_the_enrolled_person_and_flags_another(tmp_path, faces_dir
     from playwright.sync_api import expect, sync_playwright
 
     cameras = {
-        name: write_y4m(_photos(var, default, faces_dir), tmp_path / f"{name}.y4m")
-        for name, var, default in [
-            ("enrol", "E2E_ENROLL_FACE", "obama.jpg"),
-            ("same", "E2E_STUDY_FACE_SAME", "obama2.jpg"),
-            ("other", "E2E_STUDY_FACE_OTHER", "biden.jpg"),
+        # 2 frames/s for 90 s: no frame repeats while a page studies (a repeat would rightly be `static`)
+        name: write_y4m(_photos(var, default, faces_dir), tmp_path / f"{name}.y4m", seconds=seconds, fps=2)
+        for name, var, default, seconds in [
+            ("enrol", "E2E_ENROLL_FACE", "obama.jpg", 5),
+            ("same", "E2E_STUDY_FACE_SAME", "obama2.jpg", 90),
+            ("other", "E2E_STUDY_FACE_OTHER", "biden.jpg", 90),
         ]
     }
     with live_server(tmp_path, **SERVER_SETTINGS) as (base, env), sync_playwright() as pw:

@@ -25,7 +25,8 @@ def camera_frame(photo: Path, *, index: int = 0, seed: int = 0) -> Image.Image:
     canvas = Image.new("RGB", (WIDTH, HEIGHT), (120, 124, 128))
     dx, dy = int(rng.integers(-8, 9)), int(rng.integers(-6, 7))
     canvas.paste(face, ((WIDTH - face.width) // 2 + dx, (HEIGHT - face.height) // 2 + dy))
-    pixels = np.asarray(canvas, dtype=np.int16) + rng.normal(0, 3, (HEIGHT, WIDTH, 3)).astype(np.int16)
+    gain = rng.uniform(0.96, 1.04)  # exposure drifts a little from frame to frame
+    pixels = np.asarray(canvas, dtype=np.float32) * gain + rng.normal(0, 3, (HEIGHT, WIDTH, 3))
     return Image.fromarray(np.clip(pixels, 0, 255).astype(np.uint8))
 
 
@@ -47,7 +48,10 @@ def photos_from_env(value: str, faces_dir: Path) -> list[Path]:
 
 
 def write_y4m(photos: list[Path], out: Path, *, seconds: float = 4, fps: int = 10) -> Path:
-    """A YUV4MPEG2 file (the header, then raw I420 frames) that Chromium plays as its fake camera, in a loop."""
+    """A YUV4MPEG2 file (the header, then raw I420 frames) that Chromium plays as its fake camera, in a loop.
+
+    Make it longer than the camera is used: a loop shows the very same frame again, which is a replayed still
+    (`static`) to the verifier, as it should be."""
     frames = max(1, int(seconds * fps))
     with open(out, "wb") as fh:
         fh.write(f"YUV4MPEG2 W{WIDTH} H{HEIGHT} F{fps}:1 Ip A1:1 C420jpeg\n".encode())

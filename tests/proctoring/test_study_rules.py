@@ -173,3 +173,12 @@ def test_after_a_stretch_that_did_not_count_the_player_is_sent_back_beyond_jitte
     result = beat(hidden, t + 6, 26, visible=True)  # played 1 s while hidden
     assert result.seek_to == 25 and result.clock.position == 25
     assert beat(hidden, t + 6, 25.5, visible=True).seek_to is None  # jitter
+
+
+def test_a_pass_on_a_frame_older_than_the_failed_check_changes_nothing():
+    clock, t = play(30)
+    failed = on_check_failed(clock, now=t, recheck_seconds=60, seq=3).clock
+    stale, gain = on_check_passed(failed, covers_until=20, seq=2)
+    assert gain == 0 and stale.paused
+    fresh, gain = on_check_passed(failed, covers_until=failed.tentative_second, seq=4)
+    assert gain == 0 and not fresh.paused
