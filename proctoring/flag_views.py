@@ -4,7 +4,7 @@ logged view of a snapshot image. Thin: rules in proctoring/services/flags.py."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from proctoring.models import Flag, FlagKind, FlagStatus, ImageKind, Snapshot
@@ -91,4 +91,8 @@ def snapshot_image(request, pk: int):
         reason=request.GET.get("reason") or f"异常审核（学习抓拍 #{snapshot.pk}）",
         ip_address=request.META.get("REMOTE_ADDR"),
     )
-    return FileResponse(snapshot.image.open("rb"), content_type="image/jpeg")
+    from proctoring.services.snapshots import snapshot_image_bytes
+
+    response = HttpResponse(snapshot_image_bytes(snapshot), content_type="image/jpeg")
+    response["Cache-Control"] = "no-store"  # biometric data: never left in a browser or proxy cache
+    return response

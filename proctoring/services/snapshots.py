@@ -34,6 +34,14 @@ def proxy_candidates(session: StudySession) -> list[tuple[int, object]]:
     return [(trainee_id, decrypt_template(bytes(token))) for trainee_id, token in rows]
 
 
+def snapshot_image_bytes(snapshot: Snapshot) -> bytes:
+    """The decrypted JPEG. Callers that show it to a person log the view (proctoring.services.audit)."""
+    from proctoring.crypto import decrypt_bytes
+
+    with snapshot.image.open("rb") as fh:
+        return decrypt_bytes(fh.read())
+
+
 def _signature_list(signature) -> list:
     return [round(float(v), 2) for v in signature.ravel()]
 
@@ -62,8 +70,7 @@ def snapshot_verify(*, snapshot_id: int) -> dict:
         return {"seq": snapshot.seq, "verdict": snapshot.verdict, "distance": snapshot.distance}
     session = snapshot.session
     reference = template_for(session.trainee)
-    with snapshot.image.open("rb") as fh:
-        image_bytes = fh.read()
+    image_bytes = snapshot_image_bytes(snapshot)
     try:
         check = faces.check_face(reference, image_bytes, previous_signature=_previous_signature(snapshot))
         verdict, distance, count, encoding, signature = (

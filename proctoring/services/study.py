@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
 
+from proctoring.crypto import encrypt_bytes
 from proctoring.models import SessionStatus, Snapshot, SnapshotVerdict, StudySession
 from training.models import Enrollment, EnrollmentStatus, Lesson, Trainee
 
@@ -143,7 +144,10 @@ def snapshot_upload(*, snapshot_id: int, user, image_bytes: bytes) -> Snapshot:
     if error:
         raise ValidationError(error)
     snapshot.taken_at = timezone.now()
-    snapshot.image.save(f"s{snapshot.session_id}-{snapshot.seq}.jpg", ContentFile(image_bytes), save=False)
+    # Biometric data at rest is encrypted (proctoring.crypto), like the enrolment photos.
+    snapshot.image.save(
+        f"s{snapshot.session_id}-{snapshot.seq}.jpg.enc", ContentFile(encrypt_bytes(image_bytes)), save=False
+    )
     snapshot.save(update_fields=["taken_at", "image"])
     transaction.on_commit(lambda: verify_snapshot.delay(snapshot.pk))
     return snapshot

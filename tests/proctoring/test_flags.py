@@ -33,14 +33,11 @@ def case(faces_dir):
     session, _ = study.study_session_start(trainee=twin.trainee, lesson=lesson)
     assert study.study_credit(session_id=session.pk, verified_second=120, seq=1) == 120
     snap = study.snapshot_request(session_id=session.pk, covers_until=120)
-    snap.image.save(
-        "s.jpg",
-        __import__("django.core.files.base", fromlist=["ContentFile"]).ContentFile(
-            jpeg_bytes(camera_frame(faces_dir / "obama2.jpg"))
-        ),
+    study.snapshot_upload(
+        snapshot_id=snap.pk, user=twin, image_bytes=jpeg_bytes(camera_frame(faces_dir / "obama2.jpg"))
     )
-    Snapshot.objects.filter(pk=snap.pk).update(taken_at=timezone.now())
-    snapshot_verify(snapshot_id=snap.pk)
+    snapshot_verify(snapshot_id=snap.pk)  # what the task queued after commit does
+    snap.refresh_from_db()
     flag = Flag.objects.get(kind=FlagKind.PROXY)
     assert flag.matched_trainee == user.trainee
     return proj, twin, session, flag, snap
@@ -121,6 +118,9 @@ def test_pages_list_in_scope_and_log_every_image_view(case, client):
     assert "疑似代学" in detail.content.decode()
     image = client.get(reverse("proctoring:snapshot-image", args=[snap.pk]))
     assert image.status_code == 200 and image["Content-Type"] == "image/jpeg"
+    assert image.content.startswith(b"\xff\xd8\xff")  # decrypted for the reviewer
+    with snap.image.open("rb") as fh:
+        assert not fh.read().startswith(b"\xff\xd8\xff")  # encrypted at rest
     log = ImageAccessLog.objects.get()
     assert (log.viewer, log.image_kind, log.image_id, log.trainee) == (hr, "flag_evidence", snap.pk, twin.trainee)
     response = client.post(reverse("proctoring:flag-detail", args=[flag.pk]), {"action": "confirm", "reason": "代学"})
