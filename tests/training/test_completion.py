@@ -154,3 +154,31 @@ def test_trainee_sees_what_is_missing(client, manager):
     client.force_login(trainee_account_create(trainee=enrollment.trainee, password="Pass-word-2024"))
     page = client.get(reverse("my-progress")).content.decode()
     assert "线下学时 12/14.4" in page and "尚未观看必学专题片《生命重于泰山》" in page
+
+
+def test_documentary_with_video_lessons_is_watched_when_every_lesson_reached_its_end(manager):
+    """A documentary course with video lessons: the lessons' verified progress decides, not its nominal hours."""
+    from django.core.files.base import ContentFile
+
+    from training.services.lessons import lesson_create, lesson_progress_record
+
+    _project, plan, _oc, enrollment, _staff = manager
+    documentary = plan.courses.get(is_documentary=True)
+    parts = [
+        lesson_create(
+            course=documentary,
+            title=f"第{n}集",
+            video=ContentFile(b"x", name=f"{n}.mp4"),
+            duration_seconds=45,
+            order=n,
+        )
+        for n in (1, 2)
+    ]
+    lesson_progress_record(enrollment=enrollment, lesson=parts[0], reached_second=45)
+    lesson_progress_record(enrollment=enrollment, lesson=parts[1], reached_second=40)
+    progress = enrollment_progress(enrollment)
+    assert not progress.documentary_watched
+    assert "尚未观看必学专题片《生命重于泰山》" in progress.reasons
+
+    lesson_progress_record(enrollment=enrollment, lesson=parts[1], reached_second=45)
+    assert enrollment_progress(enrollment).documentary_watched

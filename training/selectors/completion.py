@@ -6,6 +6,9 @@ documentary watched.
 Hours attended beyond the plan never make a trainee less complete.
 Each gap is explained with figures ("线下学时 12/14.4").
 Online credits count at most the course's own hours; voided credits never count.
+The documentary counts as watched when every video lesson of its course was watched to the end (lesson progress
+only advances at passed face checks), or, for a documentary course without video lessons, when its credited hours
+reach the course's hours.
 """
 
 from __future__ import annotations
@@ -14,7 +17,16 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from training.models import CreditedHours, CreditKind, Enrollment, Modality, PlanStatus, TrainingPlan
+from training.models import (
+    CreditedHours,
+    CreditKind,
+    Enrollment,
+    Lesson,
+    LessonProgress,
+    Modality,
+    PlanStatus,
+    TrainingPlan,
+)
 from training.rules import (
     ClassRuleValues,
     documentary_error,
@@ -103,6 +115,7 @@ def progress_for_enrollments(enrollments) -> list[Progress]:
     rows = CreditedHours.objects.filter(enrollment__in=enrollments, voided_at__isnull=True).select_related("course")
     for row in rows:
         credits[row.enrollment_id].append(row)
+    watched = _documentaries_watched(enrollments, plans)
     rule_sets: dict[int, object] = {}
     result = []
     for enrollment in enrollments:
@@ -119,6 +132,8 @@ def progress_for_enrollments(enrollments) -> list[Progress]:
         )
         _requirements(progress)
         _add_credits(progress, credits[enrollment.pk])
+        if enrollment.pk in watched:
+            progress.documentary_watched = watched[enrollment.pk]
         _explain(progress)
         result.append(progress)
     return result
@@ -141,6 +156,36 @@ def _add_credits(progress: Progress, rows: list[CreditedHours]) -> None:
         progress.online += min(hours, course.hours)
         if course.is_documentary and hours >= course.hours:
             progress.documentary_watched = True
+
+
+def _documentaries_watched(enrollments, plans) -> dict[int, bool]:
+    """Per enrollment whose plan's documentary course has video lessons: were all of them watched to the end?"""
+    lessons_by_course: dict[int, set[int]] = defaultdict(set)
+    documentary_courses = [
+        c.pk
+        for plan in plans.values()
+        for c in plan.courses.all()
+        if c.is_documentary and c.modality == Modality.ONLINE
+    ]
+    for lesson_id, course_id in Lesson.objects.filter(course_id__in=documentary_courses).values_list(
+        "pk", "course_id"
+    ):
+        lessons_by_course[course_id].add(lesson_id)
+    if not lessons_by_course:
+        return {}
+    completed: dict[int, set[int]] = defaultdict(set)
+    done = LessonProgress.objects.filter(
+        enrollment__in=enrollments, completed=True, lesson__course_id__in=lessons_by_course
+    )
+    for enrollment_id, lesson_id in done.values_list("enrollment_id", "lesson_id"):
+        completed[enrollment_id].add(lesson_id)
+    result = {}
+    for enrollment in enrollments:
+        plan = plans.get((enrollment.project_id, enrollment.trainee.personnel_class))
+        courses = [c.pk for c in plan.courses.all() if c.pk in lessons_by_course] if plan else []
+        if courses:
+            result[enrollment.pk] = all(lessons_by_course[c] <= completed[enrollment.pk] for c in courses)
+    return result
 
 
 def enrollment_progress(enrollment: Enrollment) -> Progress:
