@@ -134,6 +134,22 @@ def validate_phone(value: str) -> None:
         raise ValidationError(error, code="invalid_phone")
 
 
+def post_start_date_error(value: datetime.date, *, today: datetime.date | None = None) -> str | None:
+    """岗位起始日期: not in the future, and not before 1950 (a typo, not a career)."""
+    today = today or datetime.date.today()
+    if value > today:
+        return str(_("%(date)s晚于今天（%(today)s）") % {"date": value.isoformat(), "today": today.isoformat()})
+    if value.year < 1950:
+        return str(_("%(date)s早于1950年，不合理") % {"date": value.isoformat()})
+    return None
+
+
+def validate_post_start_date(value: datetime.date) -> None:
+    error = post_start_date_error(value)
+    if error:
+        raise ValidationError(error, code="invalid_post_start_date")
+
+
 def validate_division_code(value: str) -> None:
     """GB/T 2260 administrative division code: six digits, province part known."""
     if not re.fullmatch(r"\d{6}", value or "") or value[:2] not in _PROVINCE_CODES:

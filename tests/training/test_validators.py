@@ -146,3 +146,18 @@ def test_enterprise_service_refuses_a_bad_credit_code_naming_the_field():
         enterprise_create(credit_code="91350100M000100Y44", name="某公司", region=region_tree()[2], kind="using")
     assert error.value.message_dict["credit_code"] == ["校验位错误（应为3）"]
     assert Enterprise.objects.count() == 0
+
+
+def test_post_start_date_rule_is_on_the_trainee_field():
+    """岗位起始日期 in the future is refused by the model field itself, so every door (form, admin, import) refuses it."""
+    from training.models import Trainee
+    from training.validators import post_start_date_error
+
+    today = datetime.date(2026, 11, 23)
+    assert post_start_date_error(today, today=today) is None
+    assert post_start_date_error(datetime.date(2026, 11, 24), today=today) == "2026-11-24晚于今天（2026-11-23）"
+    assert "早于1950年" in post_start_date_error(datetime.date(1949, 12, 31), today=today)
+    field = Trainee._meta.get_field("post_start_date")
+    tomorrow = datetime.date.today() + datetime.timedelta(days=1)
+    with pytest.raises(ValidationError, match="晚于今天"):
+        field.run_validators(tomorrow)

@@ -246,7 +246,7 @@ class Migration(migrations.Migration):
                 ('name', models.CharField(max_length=64, verbose_name='姓名')),
                 ('id_number', models.CharField(max_length=18, unique=True, validators=[training.validators.validate_id_number], verbose_name='身份证号')),
                 ('personnel_class', models.PositiveSmallIntegerField(choices=[(1, '安全生产分管负责人'), (2, '专职安全管理人员'), (3, '班组长')], verbose_name='人员类别')),
-                ('post_start_date', models.DateField(verbose_name='岗位起始日期')),
+                ('post_start_date', models.DateField(validators=[training.validators.validate_post_start_date], verbose_name='岗位起始日期')),
                 ('new_or_transferred', models.BooleanField(default=False, help_text='新入职或转岗人员优先纳入培训（四(二)）', verbose_name='新入职或转岗')),
                 ('phone', models.CharField(max_length=11, validators=[training.validators.validate_phone], verbose_name='手机号')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='登记时间')),

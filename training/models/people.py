@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from training.roles import Role
 from training.scope import ScopePaths
-from training.validators import id_number_birth_date, validate_id_number, validate_phone
+from training.validators import id_number_birth_date, validate_id_number, validate_phone, validate_post_start_date
 
 
 class PersonnelClass(models.IntegerChoices):
@@ -24,7 +24,7 @@ class Trainee(models.Model):
     enterprise = models.ForeignKey(
         "training.Enterprise", verbose_name=_("所在企业"), on_delete=models.PROTECT, related_name="trainees"
     )
-    post_start_date = models.DateField(_("岗位起始日期"))
+    post_start_date = models.DateField(_("岗位起始日期"), validators=[validate_post_start_date])
     new_or_transferred = models.BooleanField(
         _("新入职或转岗"), default=False, help_text=_("新入职或转岗人员优先纳入培训（四(二)）")
     )

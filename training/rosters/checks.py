@@ -12,6 +12,7 @@ import re
 
 from django.utils.translation import gettext as _
 
+from training import validators
 from training.models import PersonnelClass
 from training.rosters.columns import NO, YES
 
@@ -56,17 +57,13 @@ def parse_date(value: str) -> datetime.date | None:
 
 
 def post_start_date_error(value: str, *, today: datetime.date) -> str | None:
-    """岗位起始日期: a real date, not in the future."""
+    """岗位起始日期: a real date (the cell's text), then the model field's rule (training.validators)."""
     if not (value or "").strip():
         return _("不能为空")
     date = parse_date(value)
     if date is None:
         return _("“%(value)s”不是有效日期（格式如2023-03-01）") % {"value": value}
-    if date > today:
-        return _("%(date)s晚于今天（%(today)s）") % {"date": date.isoformat(), "today": today.isoformat()}
-    if date.year < 1950:
-        return _("%(date)s早于1950年，不合理") % {"date": date.isoformat()}
-    return None
+    return validators.post_start_date_error(date, today=today)
 
 
 def yes_no_value(value: str) -> bool | None:
