@@ -6,7 +6,15 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from proctoring.models import BiometricConsent, BulkEnrolmentJob, EnrolmentPhoto, FaceTemplate, ImageAccessLog
+from proctoring.models import (
+    BiometricConsent,
+    BulkEnrolmentJob,
+    EnrolmentPhoto,
+    FaceTemplate,
+    Flag,
+    ImageAccessLog,
+    StudySession,
+)
 from training.admin.scoped import ScopedAdminMixin
 
 
@@ -62,3 +70,30 @@ class BulkEnrolmentJobAdmin(ReadOnlyAdmin):
     list_display = ["pk", "provider", "uploaded_by", "status", "processed", "total", "created_at", "finished_at"]
     list_filter = ["status"]
     exclude = ["archive", "results"]
+
+
+@admin.register(StudySession)
+class StudySessionAdmin(ReadOnlyAdmin):
+    list_display = [
+        "trainee", "lesson", "status", "started_at", "ended_at", "credited_seconds", "checks_passed", "checks_failed",
+        "hidden_count",
+    ]  # fmt: skip
+    list_filter = ["status"]
+    search_fields = ["trainee__name", "trainee__id_number"]
+    list_select_related = ["trainee", "lesson"]
+    date_hierarchy = "started_at"
+
+
+@admin.register(Flag)
+class FlagAdmin(ReadOnlyAdmin):
+    """Flags are reviewed on their own page (confirm / dismiss with a reason); the admin only lists them."""
+
+    list_display = ["pk", "kind", "verdict", "enrollment", "status", "appeal_status", "created_at", "review_link"]
+    list_filter = ["kind", "status", "appeal_status"]
+    search_fields = ["enrollment__trainee__name", "enrollment__trainee__id_number"]
+    exclude = ["snapshots"]  # evidence images open only through the logged view
+    date_hierarchy = "created_at"
+
+    @admin.display(description=_("审核"))
+    def review_link(self, obj):
+        return format_html('<a href="{}">{}</a>', reverse("proctoring:flag-detail", args=[obj.pk]), _("去审核"))

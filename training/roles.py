@@ -26,83 +26,111 @@ REGION_ROLES = frozenset({Role.EM_OFFICER, Role.HR_OFFICER, Role.SI_OFFICER})
 STAFF_ROLES = frozenset(set(Role) - {Role.TRAINEE})
 
 
-def _perms(app: str, model: str, *actions: str) -> set[str]:
-    return {f"{app}.{action}_{model}" for action in actions}
+V = ("view",)
+E = ("view", "add", "change")
 
+# Issue 3's records (classes, plans, contracts, reviews, hours, rule sets) are readable by every back-office role,
+# rows limited by training.scope. Workflow steps, attendance and the hours ledger are written only through the
+# pages and services, never in the admin.
+_TRAINING_RECORDS = {
+    f"training.{m}": V
+    for m in (
+        "offlineclass", "classsession", "attendance", "trainingplan", "course", "creditedhours",
+        "servicecontract", "expertreview", "projectstatuschange", "ruleset", "classrule",
+    )
+}  # fmt: skip
+# Oversight of online study: consent records, study sessions, flags and the log of who viewed which image.
+# Face templates and photos have no admin permission for anyone but superusers; reviewers open images through the
+# logged view only.
+_STUDY_OVERSIGHT = {
+    "proctoring.biometricconsent": V,
+    "proctoring.studysession": V,
+    "proctoring.flag": V,
+    "proctoring.imageaccesslog": V,
+}
 
-VIEW = ("view",)
-EDIT = ("view", "add", "change")
+# role → {"app.model": actions}
+_GRANTS: dict[str, dict[str, tuple[str, ...]]] = {
+    Role.TRAINEE: {},
+    Role.PROVIDER_STAFF: {
+        **_TRAINING_RECORDS,
+        "training.provider": V,
+        "training.teacher": E,
+        "training.enterprise": V,
+        "training.trainee": V,
+        "training.trainingproject": V,
+        "training.enrollment": V,
+        "training.offlineclass": E,
+        "training.classsession": E,
+        "training.rosterimport": V,
+        "proctoring.biometricconsent": V,
+        "proctoring.bulkenrolmentjob": V,
+    },
+    Role.EM_OFFICER: {
+        **_TRAINING_RECORDS,
+        **_STUDY_OVERSIGHT,
+        "training.region": V,
+        "training.chemicalpark": E,
+        "training.enterprise": E,
+        "training.provider": V,
+        "training.teacher": V,
+        "training.trainee": E,
+        "training.trainingproject": V,
+        "training.enrollment": V,
+        "training.rosterimport": V,
+    },
+    Role.HR_OFFICER: {
+        **_TRAINING_RECORDS,
+        **_STUDY_OVERSIGHT,
+        "training.region": V,
+        "training.chemicalpark": V,
+        "training.enterprise": V,
+        "training.provider": E,
+        "training.teacher": V,
+        "training.trainee": V,
+        "training.trainingproject": E,
+        "training.enrollment": V,
+        "training.rosterimport": V,
+    },
+    Role.SI_OFFICER: {
+        **_TRAINING_RECORDS,
+        "training.enterprise": V,
+        "training.provider": V,
+        "training.trainee": V,
+        "training.trainingproject": V,
+        "training.enrollment": V,
+    },
+    Role.PARK_OFFICER: {
+        **_TRAINING_RECORDS,
+        "training.chemicalpark": V,
+        "training.enterprise": E,
+        "training.trainee": E,
+        "training.trainingproject": V,
+        "training.enrollment": V,
+    },
+    Role.AUDITOR: {
+        **_TRAINING_RECORDS,
+        **_STUDY_OVERSIGHT,
+        "training.enterprise": V,
+        "training.provider": V,
+        "training.trainee": V,
+        "training.trainingproject": V,
+        "training.enrollment": V,
+        "training.rosterimport": V,
+    },
+    Role.EXPERT: {**_TRAINING_RECORDS, "training.trainingproject": V, "training.provider": V},
+    Role.ADMIN: {},  # administrators are superusers
+}
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
-    Role.TRAINEE: frozenset(),
-    Role.PROVIDER_STAFF: frozenset(
-        _perms("training", "provider", *VIEW)
-        | _perms("training", "teacher", *EDIT)
-        | _perms("training", "enterprise", *VIEW)
-        | _perms("training", "trainee", *VIEW)
-        | _perms("training", "trainingproject", *VIEW)
-        | _perms("training", "enrollment", *VIEW)
-    ),
-    Role.EM_OFFICER: frozenset(
-        _perms("training", "region", *VIEW)
-        | _perms("training", "chemicalpark", *EDIT)
-        | _perms("training", "enterprise", *EDIT)
-        | _perms("training", "provider", *VIEW)
-        | _perms("training", "teacher", *VIEW)
-        | _perms("training", "trainee", *EDIT)
-        | _perms("training", "trainingproject", *VIEW)
-        | _perms("training", "enrollment", *VIEW)
-    ),
-    Role.HR_OFFICER: frozenset(
-        _perms("training", "region", *VIEW)
-        | _perms("training", "chemicalpark", *VIEW)
-        | _perms("training", "enterprise", *VIEW)
-        | _perms("training", "provider", *EDIT)
-        | _perms("training", "teacher", *VIEW)
-        | _perms("training", "trainee", *VIEW)
-        | _perms("training", "trainingproject", *EDIT)
-        | _perms("training", "enrollment", *VIEW)
-    ),
-    Role.SI_OFFICER: frozenset(
-        _perms("training", "enterprise", *VIEW)
-        | _perms("training", "provider", *VIEW)
-        | _perms("training", "trainee", *VIEW)
-        | _perms("training", "trainingproject", *VIEW)
-        | _perms("training", "enrollment", *VIEW)
-    ),
-    Role.PARK_OFFICER: frozenset(
-        _perms("training", "chemicalpark", *VIEW)
-        | _perms("training", "enterprise", *EDIT)
-        | _perms("training", "trainee", *EDIT)
-        | _perms("training", "trainingproject", *VIEW)
-        | _perms("training", "enrollment", *VIEW)
-    ),
-    Role.AUDITOR: frozenset(
-        _perms("training", "enterprise", *VIEW)
-        | _perms("training", "provider", *VIEW)
-        | _perms("training", "trainee", *VIEW)
-        | _perms("training", "trainingproject", *VIEW)
-        | _perms("training", "enrollment", *VIEW)
-    ),
-    Role.EXPERT: frozenset(_perms("training", "trainingproject", *VIEW) | _perms("training", "provider", *VIEW)),
-    Role.ADMIN: frozenset(),  # administrators are superusers
+    role: frozenset(
+        f"{label.split('.')[0]}.{action}_{label.split('.')[1]}"
+        for label, actions in grants.items()
+        for action in actions
+    )
+    for role, grants in _GRANTS.items()
 }
 
 
 def role_permissions(role: str) -> frozenset[str]:
     return ROLE_PERMISSIONS.get(role, frozenset())
-
-
-# Issue 3 (training rules): classes, plans, contracts, reviews, hours and rule sets are visible in the admin to
-# every back-office role (rows limited by training.scope); providers run their classes and sessions there too.
-# Workflow steps, attendance and the hours ledger are written only through the pages and services.
-_RULES_MODELS = (
-    "offlineclass", "classsession", "attendance", "trainingplan", "course", "creditedhours",
-    "servicecontract", "expertreview", "projectstatuschange", "ruleset", "classrule",
-)
-for _role in (Role.PROVIDER_STAFF, Role.EM_OFFICER, Role.HR_OFFICER, Role.SI_OFFICER, Role.PARK_OFFICER,
-              Role.AUDITOR, Role.EXPERT):
-    _extra = set().union(*(_perms("training", m, *VIEW) for m in _RULES_MODELS))
-    if _role == Role.PROVIDER_STAFF:
-        _extra |= _perms("training", "offlineclass", *EDIT) | _perms("training", "classsession", *EDIT)
-    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | frozenset(_extra)
