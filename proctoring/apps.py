@@ -1,6 +1,15 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ProctoringConfig(AppConfig):
-    default_auto_field = 'django.db.models.BigAutoField'
-    name = 'proctoring'
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "proctoring"
+    verbose_name = _("在线学习核验")
+
+    def ready(self):
+        from proctoring.selectors.faces import face_data_panel
+        from training.selectors.dashboard import HOME_PANELS
+
+        if face_data_panel not in HOME_PANELS:
+            HOME_PANELS.append(face_data_panel)

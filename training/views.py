@@ -28,6 +28,7 @@ def home(request):
         "counts": dashboard.home_counts(user),
         "area_rows": dashboard.area_rows(user),
         "project_rows": dashboard.project_rows(user),
+        "panels": dashboard.home_panels(user),
         "role_label": Role.ADMIN.label if user.is_superuser else Role(user.role).label,
     }
     return render(request, "training/home.html", context)

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from training.models import Trainee
+from training.roles import Role
 from training.scope import visible
 
 
@@ -24,3 +28,19 @@ def _holds_face_data() -> Q:
 def face_data_count(user) -> int:
     """How many people in the user's scope the system holds face data of."""
     return visible(user, Trainee.objects.filter(_holds_face_data())).count()
+
+
+# Who is shown the count on their home page: those who answer for the biometric data of a region.
+_FACE_DATA_ROLES = {Role.HR_OFFICER, Role.EM_OFFICER, Role.AUDITOR}
+
+
+def face_data_panel(user) -> dict | None:
+    """Home-page tile: how many people's face data the system holds in the user's scope (HR officer's home)."""
+    if not (user.is_superuser or user.role in _FACE_DATA_ROLES):
+        return None
+    return {
+        "label": _("持有人脸数据的人数"),
+        "value": face_data_count(user),
+        "note": _("未标记的抓拍 %(hours)s 小时后删除") % {"hours": settings.BIOMETRIC_SNAPSHOT_RETENTION_HOURS},
+        "url": reverse("admin:proctoring_biometricconsent_changelist"),
+    }

@@ -90,3 +90,17 @@ def test_image_access_log_needs_a_reviewer_and_a_reason():
         )
     row = image_access_log(viewer=reviewer, image_kind="snapshot", image_id=7, reason="复核异常", ip_address="10.0.0.2")
     assert (row.image_kind, row.image_id, row.reason, row.ip_address) == ("snapshot", 7, "复核异常", "10.0.0.2")
+
+
+def test_hr_officers_home_shows_how_many_peoples_face_data_is_held(faces_dir, client):
+    _province, city, _county = region_tree()
+    enrolled(faces_dir)
+    enrolled(faces_dir, photo="biden.jpg")
+    client.force_login(staff_user(Role.HR_OFFICER, region=city))
+    page = client.get("/")
+    panel = next(p for p in page.context["panels"] if p["label"] == "持有人脸数据的人数")
+    assert panel["value"] == 2
+    assert "持有人脸数据的人数" in page.content.decode()
+
+    client.force_login(staff_user(Role.SI_OFFICER, region=city))  # pays, does not oversee biometrics
+    assert all(p["label"] != "持有人脸数据的人数" for p in client.get("/").context["panels"])

@@ -22,6 +22,15 @@ from training.models import (
 from training.roles import REGION_ROLES
 from training.scope import region_subtree, visible
 
+# Tiles that apps built on training add to the staff home page (training imports none of them: each app
+# registers its panel function in AppConfig.ready). A panel function takes the user and returns
+# {"label": ..., "value": ..., "note": ..., "url": ...} or None when it has nothing for that user.
+HOME_PANELS: list = []
+
+
+def home_panels(user) -> list[dict]:
+    return [panel for function in HOME_PANELS if (panel := function(user)) is not None]
+
 
 def home_counts(user) -> dict:
     trainees = visible(user, Trainee.objects.all())
