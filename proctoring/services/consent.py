@@ -9,7 +9,8 @@ from __future__ import annotations
 from django.db import transaction
 
 from proctoring.consent_text import CONSENT_TEXT_VERSION
-from proctoring.models import BiometricConsent, ConsentDecision, EnrolmentPhoto, FaceTemplate
+from proctoring.models import BiometricConsent, ConsentDecision, EnrolmentPhoto, FaceTemplate, Snapshot
+from proctoring.services.study_retention import delete_unflagged_snapshots
 from training.models import Trainee
 
 
@@ -49,10 +50,15 @@ def _record(trainee, decision, *, ip_address=None, user_agent="", recorded_by=No
 
 
 def biometric_data_delete(trainee) -> tuple[int, int]:
-    """Delete every template and enrolment photo of the trainee. Returns (templates, photos) deleted."""
+    """Delete every template, enrolment photo and unflagged study snapshot of the trainee.
+
+    Returns (templates, images) deleted. Snapshots that are a flag's evidence stay until that case closes
+    (the retention job then deletes them): withdrawing consent does not erase evidence of proxy study.
+    """
     templates, _ = FaceTemplate.objects.filter(trainee=trainee).delete()
     photos, _ = EnrolmentPhoto.objects.filter(trainee=trainee).delete()
-    return templates, photos
+    snapshots = delete_unflagged_snapshots(Snapshot.objects.filter(session__trainee=trainee))
+    return templates, photos + snapshots
 
 
 @transaction.atomic

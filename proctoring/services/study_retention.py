@@ -26,11 +26,15 @@ def _delete_files(snapshots) -> None:
 
 def purge_unflagged_snapshots(now) -> int:
     cutoff = now - timedelta(hours=float(settings.BIOMETRIC_SNAPSHOT_RETENTION_HOURS))
-    expired = Snapshot.objects.filter(flags__isnull=True).filter(
-        Q(taken_at__lte=cutoff) | Q(taken_at__isnull=True, requested_at__lte=cutoff)
-    )
-    _delete_files(expired.only("pk", "image"))
-    deleted, _ = expired.delete()
+    expired = Snapshot.objects.filter(Q(taken_at__lte=cutoff) | Q(taken_at__isnull=True, requested_at__lte=cutoff))
+    return delete_unflagged_snapshots(expired)
+
+
+def delete_unflagged_snapshots(snapshots) -> int:
+    """Delete the snapshots (images and rows) that are no flag's evidence; evidence waits for its case to close."""
+    unflagged = snapshots.filter(flags__isnull=True)
+    _delete_files(unflagged.only("pk", "image"))
+    deleted, _ = Snapshot.objects.filter(pk__in=list(unflagged.values_list("pk", flat=True))).delete()
     return deleted
 
 

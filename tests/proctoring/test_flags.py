@@ -1,6 +1,7 @@
 """Flags: review by EM / HR / auditors in scope, one appeal, voiding a confirmed proxy's hours, the logged image
 view, the study pages, and retention of snapshots and evidence."""
 
+import os
 from datetime import timedelta
 
 import pytest
@@ -186,3 +187,22 @@ def test_retention_unflagged_after_24h_evidence_after_case_closed(case, settings
     assert purge_expired(now=closed + keep + timedelta(seconds=1))["flag_evidence_images"] == 1
     evidence.refresh_from_db()
     assert not evidence.image and evidence.verdict == "match"  # the record of the case stays
+
+
+def test_withdrawing_consent_deletes_unflagged_snapshots_and_keeps_evidence(case, faces_dir):
+    from proctoring.services.consent import consent_withdraw
+
+    _proj, twin, session, flag, evidence = case
+    later = study.snapshot_request(session_id=session.pk, covers_until=150)
+    study.snapshot_upload(
+        snapshot_id=later.pk, user=twin, image_bytes=jpeg_bytes(camera_frame(faces_dir / "obama3.jpg"))
+    )
+    later.refresh_from_db()
+    image_path = later.image.path
+
+    row = consent_withdraw(trainee=twin.trainee)
+
+    assert not Snapshot.objects.filter(pk=later.pk).exists()
+    assert not os.path.exists(image_path)
+    assert Snapshot.objects.filter(pk=evidence.pk).exclude(image="").exists()  # the flag's evidence stays
+    assert row.deleted_photos == 2  # the enrolment photo and the unflagged snapshot
