@@ -57,6 +57,10 @@ def _reviewable(user, flag: Flag) -> None:
         raise PermissionDenied("审核：无权审核该记录")
 
 
+def _void_reason(flag: Flag) -> str:
+    return f"确认代学（异常记录 #{flag.pk}）"
+
+
 @transaction.atomic
 def flag_review(*, flag: Flag, reviewer, confirm: bool, reason: str) -> Flag:
     """Confirm or dismiss an open flag, with a reason. Confirming a proxy voids the session's credited hours."""
@@ -73,9 +77,7 @@ def flag_review(*, flag: Flag, reviewer, confirm: bool, reason: str) -> Flag:
     flag.reviewed_at = timezone.now()
     flag.review_reason = reason.strip()
     if confirm and flag.kind == FlagKind.PROXY:
-        flag.voided_rows = hours_void(
-            source_prefix=flag.session.credit_source_prefix, reason=f"确认代学（异常记录 #{flag.pk}）"
-        )
+        flag.voided_rows = hours_void(source_prefix=flag.session.credit_source_prefix, reason=_void_reason(flag))
     flag.save()
     return flag
 
@@ -106,8 +108,10 @@ def flag_appeal(*, flag: Flag, user, text: str) -> Flag:
 
 @transaction.atomic
 def flag_appeal_decide(*, flag: Flag, user, upheld: bool, reason: str) -> Flag:
-    """Decide a pending appeal. An upheld appeal dismisses the flag (voided hours stay voided in the ledger:
-    the reviewer re-credits through the hours service if the time was genuine)."""
+    """Decide a pending appeal. An upheld appeal dismisses the flag and credits again the hours its confirmation
+    voided (as new ledger rows; the voided ones stay as the record)."""
+    from training.services.hours import hours_restore
+
     _reviewable(user, flag)
     flag = Flag.objects.select_for_update().get(pk=flag.pk)
     if flag.appeal_status != AppealStatus.PENDING:
@@ -120,5 +124,7 @@ def flag_appeal_decide(*, flag: Flag, user, upheld: bool, reason: str) -> Flag:
     flag.appeal_reason = reason.strip()
     if upheld:
         flag.status = FlagStatus.DISMISSED
+        if flag.kind == FlagKind.PROXY and flag.voided_rows:
+            hours_restore(source_prefix=flag.session.credit_source_prefix, void_reason=_void_reason(flag))
     flag.save()
     return flag

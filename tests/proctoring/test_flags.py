@@ -206,3 +206,25 @@ def test_withdrawing_consent_deletes_unflagged_snapshots_and_keeps_evidence(case
     assert not os.path.exists(image_path)
     assert Snapshot.objects.filter(pk=evidence.pk).exclude(image="").exists()  # the flag's evidence stays
     assert row.deleted_photos == 2  # the enrolment photo and the unflagged snapshot
+
+
+def test_upheld_appeal_credits_the_voided_hours_again(case):
+    proj, twin, session, flag, _snap = case
+
+    def live_hours():
+        return sum(
+            r.hours for r in CreditedHours.objects.filter(enrollment=session.enrollment, voided_at__isnull=True)
+        )
+
+    credited = live_hours()
+    assert credited > 0
+    em = staff_user(Role.EM_OFFICER, region=proj.region)
+    flag = flag_services.flag_review(flag=flag, reviewer=em, confirm=True, reason="代学")
+    assert live_hours() == 0
+    flag = flag_services.flag_appeal(flag=flag, user=twin, text="双胞胎兄弟，确为本人学习")
+    flag = flag_services.flag_appeal_decide(flag=flag, user=em, upheld=True, reason="回访核实为本人")
+
+    assert flag.status == FlagStatus.DISMISSED
+    assert live_hours() == credited
+    # append-only: the voided row remains as the record of what happened
+    assert CreditedHours.objects.filter(enrollment=session.enrollment, voided_at__isnull=False).count() == 1

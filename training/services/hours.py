@@ -54,16 +54,36 @@ def hours_credit_attendance(*, attendance) -> CreditedHours:
     )
 
 
+def _sources(source_prefix: str) -> Q:
+    """ "study:12" matches "study:12" and "study:12:…" but not "study:123"; a prefix ending in ":" matches
+    everything under it."""
+    if source_prefix.endswith(":"):
+        return Q(source__startswith=source_prefix)
+    return Q(source=source_prefix) | Q(source__startswith=f"{source_prefix}:")
+
+
 @transaction.atomic
 def hours_void(*, source_prefix: str, reason: str) -> int:
-    """Mark live credits from `source_prefix` voided; returns how many. "study:12" matches "study:12" and
-    "study:12:…" but not "study:123"; a prefix ending in ":" matches everything under it."""
+    """Mark live credits from `source_prefix` voided; returns how many."""
     if not reason.strip():
         raise ValidationError("作废原因：必须填写")
-    if source_prefix.endswith(":"):
-        match = Q(source__startswith=source_prefix)
-    else:
-        match = Q(source=source_prefix) | Q(source__startswith=f"{source_prefix}:")
-    return CreditedHours.objects.filter(match, voided_at__isnull=True).update(
+    return CreditedHours.objects.filter(_sources(source_prefix), voided_at__isnull=True).update(
         voided_at=timezone.now(), void_reason=reason.strip()[:200]
     )
+
+
+@transaction.atomic
+def hours_restore(*, source_prefix: str, void_reason: str) -> int:
+    """Undo a void that was wrong (an upheld appeal): the credits voided from `source_prefix` for `void_reason`
+    are credited again as new rows (the ledger stays append-only: the voided rows remain as the record).
+    A source that has a live row again is left alone. Returns how many rows were restored."""
+    voided = CreditedHours.objects.filter(
+        _sources(source_prefix), voided_at__isnull=False, void_reason=void_reason.strip()[:200]
+    )
+    restored = 0
+    for row in voided.order_by("pk"):
+        if CreditedHours.objects.filter(enrollment=row.enrollment, source=row.source, voided_at__isnull=True).exists():
+            continue
+        _credit(enrollment=row.enrollment, course=row.course, kind=row.kind, hours=row.hours, source=row.source)
+        restored += 1
+    return restored
