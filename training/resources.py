@@ -11,6 +11,7 @@ from django.utils import translation
 from import_export import fields, resources, widgets
 
 from training.models import ChemicalPark, Enterprise, PersonnelClass, Provider, Region, Trainee
+from training.rosters import columns
 from training.scope import visible
 from training.validators import normalize_credit_code, normalize_id_number, normalize_phone
 
@@ -141,15 +142,19 @@ class ProviderResource(ScopedResource):
 
 
 class TraineeResource(ScopedResource):
-    name = fields.Field("name", "姓名")
-    id_number = fields.Field("id_number", "身份证号", widget=NormalizedCharWidget(normalize_id_number))
-    personnel_class = fields.Field("personnel_class", "人员类别", widget=ChoiceLabelWidget(PersonnelClass.choices))
-    enterprise = fields.Field(
-        "enterprise", "企业统一社会信用代码", widget=ScopedForeignKeyWidget(Enterprise, "credit_code")
+    """The trainee columns carry the roster template's headers (training/rosters/columns.py)."""
+
+    name = fields.Field("name", columns.NAME)
+    id_number = fields.Field("id_number", columns.ID_NUMBER, widget=NormalizedCharWidget(normalize_id_number))
+    personnel_class = fields.Field(
+        "personnel_class", columns.PERSONNEL_CLASS, widget=ChoiceLabelWidget(PersonnelClass.choices)
     )
-    phone = fields.Field("phone", "手机号", widget=NormalizedCharWidget(normalize_phone))
-    post_start_date = fields.Field("post_start_date", "岗位起始日期", widget=widgets.DateWidget())
-    new_or_transferred = fields.Field("new_or_transferred", "新入职或转岗", widget=YesNoWidget())
+    enterprise = fields.Field(
+        "enterprise", columns.CREDIT_CODE, widget=ScopedForeignKeyWidget(Enterprise, "credit_code")
+    )
+    phone = fields.Field("phone", columns.PHONE, widget=NormalizedCharWidget(normalize_phone))
+    post_start_date = fields.Field("post_start_date", columns.POST_START_DATE, widget=widgets.DateWidget())
+    new_or_transferred = fields.Field("new_or_transferred", columns.NEW_OR_TRANSFERRED, widget=YesNoWidget())
 
     class Meta:
         model = Trainee

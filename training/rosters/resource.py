@@ -11,42 +11,19 @@ from __future__ import annotations
 
 import pandas as pd
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from import_export import fields, resources, widgets
 
-from training.models import Enterprise, OfflineClass, PersonnelClass, Trainee
-from training.resources import ChoiceLabelWidget, NormalizedCharWidget
-from training.rosters import columns as c
+from training.models import OfflineClass
+from training.resources import TraineeResource
 from training.rosters.batch import check_roster
 from training.rosters.reading import ROW, frame_from_table
 from training.services.enrollments import enrollment_assign_class, enrollment_create
-from training.validators import normalize_id_number, normalize_phone
 
 
-class RosterResource(resources.ModelResource):
-    name = fields.Field("name", c.NAME)
-    id_number = fields.Field("id_number", c.ID_NUMBER, widget=NormalizedCharWidget(normalize_id_number))
-    personnel_class = fields.Field(
-        "personnel_class", c.PERSONNEL_CLASS, widget=ChoiceLabelWidget(PersonnelClass.choices)
-    )
-    enterprise = fields.Field("enterprise", c.CREDIT_CODE, widget=widgets.ForeignKeyWidget(Enterprise, "credit_code"))
-    phone = fields.Field("phone", c.PHONE, widget=NormalizedCharWidget(normalize_phone))
-    post_start_date = fields.Field("post_start_date", c.POST_START_DATE, widget=widgets.DateWidget())
-    new_or_transferred = fields.Field("new_or_transferred", c.NEW_OR_TRANSFERRED, widget=widgets.BooleanWidget())
+class RosterResource(TraineeResource):
+    """The trainee columns of TraineeResource (the roster template's headers); values come from the batch check."""
 
-    class Meta:
-        model = Trainee
-        import_id_fields = ["id_number"]
-        fields = [
-            "name",
-            "id_number",
-            "personnel_class",
-            "enterprise",
-            "phone",
-            "post_start_date",
-            "new_or_transferred",
-        ]
-        clean_model_instances = True
-        use_transactions = True
+    class Meta(TraineeResource.Meta):
+        skip_unchanged = False
         skip_diff = True
 
     def __init__(self, project=None, **kwargs):
