@@ -179,9 +179,14 @@ def reference_encoding(source) -> np.ndarray:
     return _encode(image, box)
 
 
+def _grayscale(image_array: np.ndarray) -> np.ndarray:
+    return np.asarray(Image.fromarray(image_array).convert("L"))
+
+
 def frame_signature(image_array: np.ndarray) -> np.ndarray:
     """A 32×24 grayscale thumbnail (float32) of the frame, for telling a live camera from a replayed still."""
-    thumb = Image.fromarray(image_array).convert("L").resize(SIGNATURE_SIZE, Image.BOX)
+    gray = image_array if image_array.ndim == 2 else _grayscale(image_array)
+    thumb = Image.fromarray(gray).resize(SIGNATURE_SIZE, Image.BOX)
     return np.asarray(thumb, dtype=np.float32)
 
 
@@ -196,8 +201,11 @@ def is_static(signature: np.ndarray, previous: np.ndarray | None) -> bool:
 def check_face(reference: np.ndarray, source, *, previous_signature=None) -> FaceCheck:
     """Verify one snapshot against the trainee's reference encoding. The whole frame is searched."""
     image = _as_array(source)
-    signature = frame_signature(image)
-    boxes = _detect(image, scale=live_detection_scale(image.shape), upsample=0)
+    # HOG on the luminance finds the same faces as on RGB about a quarter faster (dlib otherwise takes the
+    # strongest gradient of three channels); the signature reuses the same grayscale frame.
+    gray = _grayscale(image)
+    signature = frame_signature(gray)
+    boxes = _detect(gray, scale=live_detection_scale(image.shape), upsample=0)
     faces = len(boxes)
     if is_static(signature, previous_signature):
         return FaceCheck(Verdict.STATIC, None, faces, None, signature)
