@@ -6,9 +6,9 @@ documentary watched.
 Hours attended beyond the plan never make a trainee less complete.
 Each gap is explained with figures ("线下学时 12/14.4").
 Online credits count at most the course's own hours; voided credits never count.
-The documentary counts as watched when every video lesson of its course was watched to the end (lesson progress
-only advances at passed face checks), or, for a documentary course without video lessons, when its credited hours
-reach the course's hours.
+The documentary counts as watched when its verified online hours reach the course's hours, or when every video
+lesson of its course was watched to the end (lesson progress only advances at passed face checks): a set of clips
+shorter than the course's nominal hours is still watched in full.
 """
 
 from __future__ import annotations
@@ -132,8 +132,7 @@ def progress_for_enrollments(enrollments) -> list[Progress]:
         )
         _requirements(progress)
         _add_credits(progress, credits[enrollment.pk])
-        if enrollment.pk in watched:
-            progress.documentary_watched = watched[enrollment.pk]
+        progress.documentary_watched = progress.documentary_watched or watched.get(enrollment.pk, False)
         _explain(progress)
         result.append(progress)
     return result
