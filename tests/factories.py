@@ -14,7 +14,9 @@ _seq = itertools.count(1)
 
 
 def region_tree(province=("370000", "山东省"), city=("370500", "东营市"), county=("370502", "东营区")):
-    p, _ = Region.objects.get_or_create(code=province[0], defaults={"name": province[1], "level": RegionLevel.PROVINCE})
+    p, _ = Region.objects.get_or_create(
+        code=province[0], defaults={"name": province[1], "level": RegionLevel.PROVINCE}
+    )
     c, _ = Region.objects.get_or_create(
         code=city[0], defaults={"name": city[1], "level": RegionLevel.CITY, "parent": p}
     )

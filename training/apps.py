@@ -2,8 +2,8 @@ from django.apps import AppConfig
 
 
 class TrainingConfig(AppConfig):
-    default_auto_field = 'django.db.models.BigAutoField'
-    name = 'training'
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "training"
 
     def ready(self):
         from django.db.models.signals import post_migrate

@@ -10,8 +10,20 @@ class ContractForm(forms.ModelForm):
     class Meta:
         model = ServiceContract
         fields = [
-            "number", "signed_at", "start_date", "end_date", "trainees_class1", "trainees_class2", "trainees_class3",
-            "fee_class1", "fee_class2", "fee_class3", "method", "content", "performance_targets", "responsibilities",
+            "number",
+            "signed_at",
+            "start_date",
+            "end_date",
+            "trainees_class1",
+            "trainees_class2",
+            "trainees_class3",
+            "fee_class1",
+            "fee_class2",
+            "fee_class3",
+            "method",
+            "content",
+            "performance_targets",
+            "responsibilities",
         ]
         widgets = {
             "start_date": forms.DateInput(attrs={"type": "date"}),

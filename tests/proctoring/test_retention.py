@@ -88,7 +88,9 @@ def test_image_access_log_needs_a_reviewer_and_a_reason():
         image_access_log(
             viewer=staff_user(Role.SI_OFFICER, region=county), image_kind="snapshot", image_id=1, reason="看看"
         )
-    row = image_access_log(viewer=reviewer, image_kind="snapshot", image_id=7, reason="复核异常", ip_address="10.0.0.2")
+    row = image_access_log(
+        viewer=reviewer, image_kind="snapshot", image_id=7, reason="复核异常", ip_address="10.0.0.2"
+    )
     assert (row.image_kind, row.image_id, row.reason, row.ip_address) == ("snapshot", 7, "复核异常", "10.0.0.2")
 
 

@@ -112,8 +112,15 @@ def test_admin_refuses_a_looser_provincial_rule_set(admin_client):
     from django.urls import reverse
 
     province, _, _ = region_tree()
-    data = {"region": province.pk, "effective_from": "2024-07-01", "name": "山东省", "documentary_required": "on",
-            "documentary_title": "生命重于泰山", "class_rules-TOTAL_FORMS": "3", "class_rules-INITIAL_FORMS": "0"}
+    data = {
+        "region": province.pk,
+        "effective_from": "2024-07-01",
+        "name": "山东省",
+        "documentary_required": "on",
+        "documentary_title": "生命重于泰山",
+        "class_rules-TOTAL_FORMS": "3",
+        "class_rules-INITIAL_FORMS": "0",
+    }
     for i, (pc, values) in enumerate(NATIONAL_DEFAULT.items()):
         for key, value in dict(values, personnel_class=int(pc)).items():
             data[f"class_rules-{i}-{key}"] = str(value)

@@ -149,7 +149,7 @@ def test_enterprise_service_refuses_a_bad_credit_code_naming_the_field():
 
 
 def test_post_start_date_rule_is_on_the_trainee_field():
-    """岗位起始日期 in the future is refused by the model field itself, so every door (form, admin, import) refuses it."""
+    """岗位起始日期 in the future is refused by the model field itself, so every door refuses it."""
     from training.models import Trainee
     from training.validators import post_start_date_error
 

@@ -28,5 +28,7 @@ class UserAdmin(ScopedAdminMixin, DjangoUserAdmin):
 
     list_display = ["username", "first_name", "role", "region", "park", "provider", "is_active"]
     list_filter = ["role", "is_active"]
-    fieldsets = DjangoUserAdmin.fieldsets + ((_("角色与范围"), {"fields": ["role", "region", "park", "provider", "trainee"]}),)
+    fieldsets = DjangoUserAdmin.fieldsets + (
+        (_("角色与范围"), {"fields": ["role", "region", "park", "provider", "trainee"]}),
+    )
     raw_id_fields = ["trainee"]

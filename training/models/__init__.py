@@ -4,9 +4,9 @@ from training.models.hours import CreditedHours, CreditKind
 from training.models.lessons import Lesson, LessonProgress
 from training.models.organisations import Enterprise, EnterpriseKind, Provider, ProviderKind, ProviderStatus, Teacher
 from training.models.people import PersonnelClass, Trainee, User
-from training.models.projects import Enrollment, EnrollmentStatus, ProjectStatus, TrainingProject
 from training.models.plans import Course, Modality, PlanStatus, TrainingPlan
 from training.models.policy import DOCUMENTARY_TITLE, ClassRule, RuleSet
+from training.models.projects import Enrollment, EnrollmentStatus, ProjectStatus, TrainingProject
 from training.models.regions import ChemicalPark, Region, RegionLevel
 from training.models.rosters import RosterImport, RosterImportStatus
 

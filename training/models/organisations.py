@@ -32,9 +32,7 @@ class Enterprise(models.Model):
         related_name="enterprises",
     )
     kind = models.CharField(_("企业类型"), max_length=16, choices=EnterpriseKind.choices)
-    major_hazard = models.BooleanField(
-        _("构成重大危险源"), default=False, help_text=_("经费不足时优先保障（二(一)）")
-    )
+    major_hazard = models.BooleanField(_("构成重大危险源"), default=False, help_text=_("经费不足时优先保障（二(一)）"))
 
     scope_paths = ScopePaths(
         region=("region",),
