@@ -1,8 +1,8 @@
 """Writes of the credited-hours ledger (append-only: rows are added or voided, never edited or deleted).
 
 Sources name where a credit came from: "attendance:<attendance id>" for offline sessions, whatever the caller
-gives for online study (proctoring uses "study:<session>:<check>"). One live row per (enrollment, source): crediting the
-same source twice returns the existing row, so a retried task never counts twice.
+gives for online study (proctoring uses "study:<session>:<check>"). One live row per (enrollment, source):
+crediting the same source twice returns the existing row, so a retried task never counts twice.
 """
 
 from decimal import ROUND_HALF_UP, Decimal

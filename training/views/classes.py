@@ -9,7 +9,7 @@ from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
-from training.forms_training import ClassForm, SessionForm
+from training.forms import ClassForm, SessionForm
 from training.models import Attendance, ClassSession, Enrollment, EnrollmentStatus, OfflineClass, TrainingProject
 from training.scope import visible
 from training.selectors.completion import progress_for_enrollments

@@ -7,7 +7,7 @@ from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from training.forms_training import ContractForm, CourseForm, PlanReviewForm, ReviewForm
+from training.forms import ContractForm, CourseForm, PlanReviewForm, ReviewForm
 from training.models import PersonnelClass, ProjectStatus, ServiceContract, TrainingPlan, TrainingProject
 from training.scope import visible
 from training.selectors.plans import plan_check
