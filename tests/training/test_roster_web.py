@@ -144,3 +144,27 @@ def test_template_has_the_headers_an_example_and_instructions(client, world, sta
     example = [cell.value for cell in sheet[2]]
     assert example[1] == c.EXAMPLE_ROW[c.ID_NUMBER]
     assert "填写说明" in book.sheetnames
+
+
+def test_a_worker_that_dies_midway_leaves_the_upload_checked_for_the_redelivered_task(
+    client, world, staff, monkeypatch
+):
+    """Tasks are acks_late: Celery hands a dead worker's task to another. The claim rolls back with the rows, so
+    the second run imports; nothing is left half-written or stuck at 导入中."""
+    record, _response = upload(client, world, csv_bytes([world.row(), world.row()]))
+    real_import = uploads.roster_import
+
+    def dies_after_writing(**kwargs):
+        real_import(**kwargs)  # rows written inside the transaction…
+        raise SystemExit("worker lost")  # …then the process dies (what Celery sees as a lost worker)
+
+    monkeypatch.setattr(uploads, "roster_import", dies_after_writing)
+    with pytest.raises(SystemExit):
+        uploads.roster_upload_commit(upload=record)
+    record.refresh_from_db()
+    assert record.status == RosterImportStatus.CHECKED
+    assert not Enrollment.objects.filter(project=world.project).exists()
+
+    monkeypatch.setattr(uploads, "roster_import", real_import)
+    assert uploads.roster_upload_commit(upload=record).status == RosterImportStatus.DONE
+    assert Enrollment.objects.filter(project=world.project).count() == 2

@@ -123,29 +123,32 @@ def roster_upload_check(*, upload: RosterImport) -> RosterImport:
 
 def roster_upload_commit(*, upload: RosterImport) -> RosterImport:
     """Import a checked upload: all or nothing unless the uploader chose to skip bad rows. Checked again inside
-    the import's transaction (the classes are locked), since the database may have changed since the preview."""
+    the import's transaction (the classes are locked), since the database may have changed since the preview.
+
+    The upload is claimed (checked → importing) in the same transaction as the rows: if the worker dies midway,
+    everything rolls back to "checked" and the redelivered task (acks_late) imports it again. A second click
+    waits on the row lock and then finds the upload no longer "checked"."""
     with transaction.atomic():
         claimed = RosterImport.objects.filter(pk=upload.pk, status=RosterImportStatus.CHECKED).update(
             status=RosterImportStatus.IMPORTING
         )
-    if not claimed:  # a second click, or not checked yet
-        upload.refresh_from_db()
-        return upload
-    progress_set(upload.pk, stage="importing")
-    try:
-        data, frame = _read(upload)
-        result = roster_import(
-            project=upload.project,
-            frame=frame,
-            skip_invalid=upload.skip_invalid,
-            progress=lambda done, total: progress_set(upload.pk, stage="importing", done=done, total=total),
-        )
-    except (RosterFileError, RosterConflictError) as e:
-        return _finish(upload, RosterImportStatus.FAILED, str(e))
-    _fill(upload, result)
-    _save_report(upload, data, result.check)
-    if not result.written:
-        return _finish(
-            upload, RosterImportStatus.REJECTED, _("有%(n)d行有误，未导入任何数据") % {"n": result.check.invalid_count}
-        )
-    return _finish(upload, RosterImportStatus.DONE, result.summary())
+        if not claimed:  # a second click, or not checked yet
+            upload.refresh_from_db()
+            return upload
+        progress_set(upload.pk, stage="importing")
+        try:
+            data, frame = _read(upload)
+            result = roster_import(
+                project=upload.project,
+                frame=frame,
+                skip_invalid=upload.skip_invalid,
+                progress=lambda done, total: progress_set(upload.pk, stage="importing", done=done, total=total),
+            )
+        except (RosterFileError, RosterConflictError) as e:
+            return _finish(upload, RosterImportStatus.FAILED, str(e))
+        _fill(upload, result)
+        _save_report(upload, data, result.check)
+        if not result.written:
+            message = _("有%(n)d行有误，未导入任何数据") % {"n": result.check.invalid_count}
+            return _finish(upload, RosterImportStatus.REJECTED, message)
+        return _finish(upload, RosterImportStatus.DONE, result.summary())
