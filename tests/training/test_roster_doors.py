@@ -108,9 +108,10 @@ def test_good_files_import_through_the_command(project, name):
     assert project.offline_classes.get(code="DY-2024-3-01").enrollments.count() == 2
 
 
-def test_good_file_through_the_admin_screen_with_confirmation(client, project):
+@pytest.mark.parametrize("name", ["good.csv", "good-gbk.csv"])
+def test_good_file_through_the_admin_screen_with_confirmation(client, project, name):
     client.force_login(staff_user(Role.ADMIN))
-    with (FIXTURES / "good.csv").open("rb") as file:
+    with (FIXTURES / name).open("rb") as file:
         response = client.post(
             reverse("admin:training_rosterimport_import"),
             {"project": project.pk, "import_file": file, "format": 0, "resource": 0},
