@@ -8,7 +8,11 @@ class ProctoringConfig(AppConfig):
     verbose_name = _("在线学习核验")
 
     def ready(self):
+        from proctoring.roles import GRANTS
         from proctoring.selectors.faces import face_data_panel
+        from training.roles import register
+
+        register(GRANTS)
         from training.selectors.dashboard import HOME_PANELS
 
         if face_data_panel not in HOME_PANELS:

@@ -1,8 +1,16 @@
-"""Who may do what: the roles of SPEC 'People and organisations' and the model permissions each role has.
+"""Who may do what, in one table: the roles of SPEC 'People and organisations' and the permissions each has.
 
-Which *rows* a role sees is decided by `training.scope`; this table decides which *actions* (view, add,
-change, delete) the role may take on the rows it sees. `training.auth_backends.RoleBackend` reads it.
+Which *rows* a role sees is decided by `training.scope`; this table decides which *actions* the role may take on
+the rows it sees: model permissions (view, add, change) and the workflow steps as custom permissions
+("training.approve_plan", "proctoring.review_flag", ...). Code asks `user.has_perm(...)`, templates
+`{% if perms.app.codename %}`; nothing outside this module and `training.scope` compares role names.
+
+Each app above training declares `GRANTS: dict[Role, set[str]]` in its own `<app>/roles.py` and registers it
+from its AppConfig.ready() (`register(GRANTS)`), so training never imports a higher app.
+`training.auth_backends.RoleBackend` reads the merged table.
 """
+
+import re
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -39,18 +47,9 @@ _TRAINING_RECORDS = {
         "servicecontract", "expertreview", "projectstatuschange", "ruleset", "classrule",
     )
 }  # fmt: skip
-# Oversight of online study: consent records, study sessions, flags and the log of who viewed which image.
-# Face templates and photos have no admin permission for anyone but superusers; reviewers open images through the
-# logged view only.
-_STUDY_OVERSIGHT = {
-    "proctoring.biometricconsent": V,
-    "proctoring.studysession": V,
-    "proctoring.flag": V,
-    "proctoring.imageaccesslog": V,
-}
 
-# role → {"app.model": actions}
-_GRANTS: dict[str, dict[str, tuple[str, ...]]] = {
+# role → {"app.model": actions}: the model permissions of training's own tables.
+_MODEL_GRANTS: dict[str, dict[str, tuple[str, ...]]] = {
     Role.TRAINEE: {},
     Role.PROVIDER_STAFF: {
         **_TRAINING_RECORDS,
@@ -63,12 +62,9 @@ _GRANTS: dict[str, dict[str, tuple[str, ...]]] = {
         "training.offlineclass": E,
         "training.classsession": E,
         "training.rosterimport": V,
-        "proctoring.biometricconsent": V,
-        "proctoring.bulkenrolmentjob": V,
     },
     Role.EM_OFFICER: {
         **_TRAINING_RECORDS,
-        **_STUDY_OVERSIGHT,
         "training.region": V,
         "training.chemicalpark": E,
         "training.enterprise": E,
@@ -81,7 +77,6 @@ _GRANTS: dict[str, dict[str, tuple[str, ...]]] = {
     },
     Role.HR_OFFICER: {
         **_TRAINING_RECORDS,
-        **_STUDY_OVERSIGHT,
         "training.region": V,
         "training.chemicalpark": V,
         "training.enterprise": V,
@@ -110,7 +105,6 @@ _GRANTS: dict[str, dict[str, tuple[str, ...]]] = {
     },
     Role.AUDITOR: {
         **_TRAINING_RECORDS,
-        **_STUDY_OVERSIGHT,
         "training.enterprise": V,
         "training.provider": V,
         "training.trainee": V,
@@ -122,15 +116,66 @@ _GRANTS: dict[str, dict[str, tuple[str, ...]]] = {
     Role.ADMIN: {},  # administrators are superusers
 }
 
-ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
-    role: frozenset(
-        f"{label.split('.')[0]}.{action}_{label.split('.')[1]}"
-        for label, actions in grants.items()
-        for action in actions
-    )
-    for role, grants in _GRANTS.items()
-}
+# The workflow steps of training (SPEC 三(一)–(三)), each a custom permission checked with has_perm / perms:
+#   import_roster      submit rosters of trainees               form_class        open offline classes
+#   record_attendance  record attendance at a session           audit_attendance  spot-check attendance
+#   author_plan        draft and submit training plans          approve_plan      approve or return plans
+#   apply_project      submit a project application             decide_project    take every other project step
+#   manage_contract    enter and amend the service contract
+_OFFICER_STEPS = {
+    "training.author_plan", "training.approve_plan", "training.decide_project", "training.manage_contract",
+}  # fmt: skip
+GRANTS: dict[Role, set[str]] = {
+    Role.PROVIDER_STAFF: {
+        "training.import_roster", "training.form_class", "training.record_attendance",
+        "training.author_plan", "training.apply_project",
+    },
+    Role.PARK_OFFICER: {"training.author_plan", "training.apply_project"},
+    Role.EM_OFFICER: _OFFICER_STEPS | {"training.audit_attendance"},
+    Role.HR_OFFICER: _OFFICER_STEPS | {"training.audit_attendance"},
+    Role.AUDITOR: {"training.audit_attendance"},
+}  # fmt: skip
+
+_PERMISSION = re.compile(r"^[a-z_]+\.[a-z_]+$")
+
+# role → every permission granted by any app: training's own, then what each app's ready() registers.
+_TABLE: dict[str, set[str]] = {role: set() for role in Role}
+
+
+def register(grants: dict[Role, set[str]]) -> None:
+    """Add an app's grants (full permission names, "app.codename") to the one table. Called from each app's
+    AppConfig.ready() with its `<app>/roles.py` GRANTS; registering the same grants again changes nothing."""
+    for role, permissions in grants.items():
+        role = Role(role)
+        for name in permissions:
+            if not _PERMISSION.match(name):
+                raise ValueError(f"permission {name!r} of role {role.value!r} is not 'app.codename'")
+        _TABLE[role] |= set(permissions)
+
+
+register(
+    {
+        role: {
+            f"{label.split('.')[0]}.{action}_{label.split('.')[1]}"
+            for label, actions in grants.items()
+            for action in actions
+        }
+        for role, grants in _MODEL_GRANTS.items()
+    }
+)
+register(GRANTS)
 
 
 def role_permissions(role: str) -> frozenset[str]:
-    return ROLE_PERMISSIONS.get(role, frozenset())
+    """Every permission of `role` in the merged table (training's grants and those apps registered)."""
+    return frozenset(_TABLE.get(role, ()))
+
+
+def roles_with(permission: str) -> frozenset[Role]:
+    """The roles granted `permission` (e.g. to list only the accounts that may audit, in a picker)."""
+    return frozenset(Role(role) for role, permissions in _TABLE.items() if permission in permissions)
+
+
+def role_label(user) -> str:
+    """The name of the user's role as shown on pages (superusers are administrators)."""
+    return Role.ADMIN.label if user.is_superuser else Role(user.role).label

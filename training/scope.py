@@ -54,6 +54,15 @@ def _binding(user) -> tuple[str, object] | None:
     return None
 
 
+def binding_kind(user) -> str | None:
+    """What the user's scope is bound to: "region", "park", "provider", "project", "trainee"; None for a
+    superuser (who sees everything) or an account bound to nothing."""
+    if not user.is_authenticated or user.is_superuser:
+        return None
+    binding = _binding(user)
+    return binding[0] if binding else None
+
+
 def scope_condition(user, model) -> Q | None:
     """The filter on `model` for `user`: None means everything, Q(pk__in=[]) means nothing."""
     if not user.is_authenticated or not user.is_active:

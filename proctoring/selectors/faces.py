@@ -8,7 +8,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from training.models import Trainee
-from training.roles import Role
 from training.scope import visible
 
 
@@ -30,13 +29,9 @@ def face_data_count(user) -> int:
     return visible(user, Trainee.objects.filter(_holds_face_data())).count()
 
 
-# Who is shown the count on their home page: those who answer for the biometric data of a region.
-_FACE_DATA_ROLES = {Role.HR_OFFICER, Role.EM_OFFICER, Role.AUDITOR}
-
-
 def face_data_panel(user) -> dict | None:
     """Home-page tile: how many people's face data the system holds in the user's scope (HR officer's home)."""
-    if not (user.is_superuser or user.role in _FACE_DATA_ROLES):
+    if not user.has_perm("proctoring.view_face_data_count"):
         return None
     return {
         "label": _("持有人脸数据的人数"),

@@ -6,14 +6,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 
 from proctoring.models import ImageAccessLog
-from training.roles import Role
-
-# Who may look at face images: the reviewers of flags (EM, HR, third-party auditors) and superusers, in scope.
-BIOMETRIC_REVIEWER_ROLES = frozenset({Role.EM_OFFICER, Role.HR_OFFICER, Role.AUDITOR})
 
 
 def may_view_biometric_images(user) -> bool:
-    return user.is_authenticated and user.is_active and (user.is_superuser or user.role in BIOMETRIC_REVIEWER_ROLES)
+    """Who may look at face images: those granted proctoring.view_biometric_image (proctoring/roles.py), in scope."""
+    return user.has_perm("proctoring.view_biometric_image")
 
 
 def image_access_log(*, viewer, image_kind: str, image_id: int, reason: str, trainee=None, ip_address=None):

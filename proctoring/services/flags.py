@@ -14,10 +14,7 @@ from django.utils import timezone
 
 from proctoring.models import AppealStatus, Flag, FlagKind, FlagStatus, Snapshot
 from proctoring.rules import appeal_error
-from training.roles import Role
 from training.scope import is_visible
-
-REVIEWER_ROLES = frozenset({Role.EM_OFFICER, Role.HR_OFFICER, Role.AUDITOR})
 
 
 def flag_raise_failed_check(*, snapshot: Snapshot) -> Flag:
@@ -49,7 +46,7 @@ def flag_raise_proxy(*, snapshot: Snapshot, matched_trainee_id: int, distance: f
 
 
 def can_review(user) -> bool:
-    return user.is_authenticated and (user.is_superuser or user.role in REVIEWER_ROLES)
+    return user.has_perm("proctoring.review_flag")
 
 
 def _reviewable(user, flag: Flag) -> None:

@@ -20,7 +20,6 @@ from proctoring.models import BulkEnrolmentJob, EnrolmentPhoto, ImageKind
 from proctoring.services import consent as consent_services
 from proctoring.services.audit import image_access_log, may_view_biometric_images
 from proctoring.services.enrolment import bulk_enrolment_start, enrolment_photo_bytes, face_enrol, template_for
-from training.roles import Role
 from training.scope import visible
 
 CONSENT_ACTIONS = {
@@ -86,7 +85,7 @@ def enrol_page(request):
 
 def _bulk_user(request):
     user = request.user
-    if not (user.is_superuser or (user.role == Role.PROVIDER_STAFF and user.provider_id)):
+    if not user.has_perm("proctoring.bulk_enrol_faces"):
         raise PermissionDenied(_("只有培训机构工作人员可以批量导入人脸照片"))
     return user
 

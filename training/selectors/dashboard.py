@@ -19,8 +19,7 @@ from training.models import (
     Trainee,
     TrainingProject,
 )
-from training.roles import REGION_ROLES
-from training.scope import region_subtree, visible
+from training.scope import binding_kind, region_subtree, visible
 
 # Tiles that apps built on training add to the staff home page (training imports none of them: each app
 # registers its panel function in AppConfig.ready). A panel function takes the user and returns
@@ -71,7 +70,7 @@ def _area_of(user) -> tuple[list[Region], dict[int, int]]:
     """The regions one level below the user's own (provinces for a superuser), and region id → that row's id."""
     if user.is_superuser:
         tops = list(Region.objects.filter(parent__isnull=True))
-    elif user.role in REGION_ROLES and user.region_id:
+    elif binding_kind(user) == "region":
         tops = list(Region.objects.filter(parent=user.region_id)) or [user.region]
     else:
         return [], {}
@@ -84,7 +83,7 @@ def _area_of(user) -> tuple[list[Region], dict[int, int]]:
 
 def area_rows(user) -> list[AreaRow]:
     """Counts by area: by sub-region for region officers and superusers, by enterprise for park officers."""
-    if user.role == "park" and user.park_id and not user.is_superuser:
+    if binding_kind(user) == "park":
         return _park_rows(user)
     tops, owner = _area_of(user)
     if not tops:

@@ -14,13 +14,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from training.models import Attendance, ClassSession, Enrollment, EnrollmentStatus, OfflineClass, Trainee
-from training.roles import Role
 from training.rules import TimeSlot, capacity_setting_error, sessions_overlap_error
 from training.scope import is_visible
 from training.selectors.policy import class_rule_values, rule_set_in_force
 from training.services.hours import hours_credit_attendance, hours_void
-
-ATTENDANCE_ROLES = {Role.PROVIDER_STAFF, Role.ADMIN}
 
 
 @transaction.atomic
@@ -84,7 +81,7 @@ def attendance_recorder_error(user, session: ClassSession) -> str | None:
     """Attendance is recorded by the provider's staff running the class (or an administrator)."""
     if user.is_superuser:
         return None
-    if user.role not in ATTENDANCE_ROLES or not is_visible(user, session.offline_class):
+    if not user.has_perm("training.record_attendance") or not is_visible(user, session.offline_class):
         return "无权记录该班级的考勤：仅承办培训机构的工作人员可以记录"
     return None
 

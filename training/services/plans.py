@@ -11,18 +11,17 @@ from django.db import transaction
 from django.utils import timezone
 
 from training.models import Course, Modality, PlanStatus, TrainingPlan
-from training.roles import Role
 from training.scope import is_visible
 from training.selectors.plans import plan_check
 from training.selectors.policy import rule_set_in_force
 
 EDITABLE = {PlanStatus.DRAFT, PlanStatus.RETURNED}
-REVIEWER_ROLES = {Role.HR_OFFICER, Role.EM_OFFICER}
-AUTHOR_ROLES = {Role.PROVIDER_STAFF, Role.PARK_OFFICER, Role.HR_OFFICER, Role.EM_OFFICER}
+AUTHOR = "training.author_plan"
+REVIEWER = "training.approve_plan"
 
 
-def _actor_error(user, plan, roles) -> str | None:
-    if user.is_superuser or (user.role in roles and is_visible(user, plan.project)):
+def _actor_error(user, plan, permission: str) -> str | None:
+    if user.has_perm(permission) and is_visible(user, plan.project):
         return None
     return "无权进行此操作"
 
@@ -48,7 +47,7 @@ def course_add(
 ) -> Course:
     """Add a course to a draft or returned plan (`by`: the user, checked when given; None = system/demo)."""
     plan = TrainingPlan.objects.select_for_update().select_related("project").get(pk=plan.pk)
-    if by is not None and (reason := _actor_error(by, plan, AUTHOR_ROLES)):
+    if by is not None and (reason := _actor_error(by, plan, AUTHOR)):
         raise ValidationError(reason)
     if plan.status not in EDITABLE:
         raise ValidationError(f"培训计划{plan.get_status_display()}，不能修改课程")
@@ -85,7 +84,7 @@ def documentary_add(*, plan: TrainingPlan, hours=2, title: str | None = None) ->
 def plan_submit(*, plan: TrainingPlan, by) -> TrainingPlan:
     """Submit for review under the rule set in force today for the project's region."""
     plan = TrainingPlan.objects.select_for_update().select_related("project__region").get(pk=plan.pk)
-    reason = _actor_error(by, plan, AUTHOR_ROLES)
+    reason = _actor_error(by, plan, AUTHOR)
     if reason:
         raise ValidationError(reason)
     if plan.status not in EDITABLE:
@@ -103,7 +102,7 @@ def plan_submit(*, plan: TrainingPlan, by) -> TrainingPlan:
 def plan_approve(*, plan: TrainingPlan, by, comment: str = "") -> TrainingPlan:
     """HR/EM of the region approve a submitted plan that meets every rule of its rule set."""
     plan = TrainingPlan.objects.select_for_update().select_related("project__region").get(pk=plan.pk)
-    reason = _actor_error(by, plan, REVIEWER_ROLES)
+    reason = _actor_error(by, plan, REVIEWER)
     if reason:
         raise ValidationError(reason)
     if plan.status != PlanStatus.SUBMITTED:
@@ -121,7 +120,7 @@ def plan_approve(*, plan: TrainingPlan, by, comment: str = "") -> TrainingPlan:
 def plan_return(*, plan: TrainingPlan, by, comment: str) -> TrainingPlan:
     """Send a submitted plan back to its author with the reviewer's comment."""
     plan = TrainingPlan.objects.select_for_update().get(pk=plan.pk)
-    reason = _actor_error(by, plan, REVIEWER_ROLES)
+    reason = _actor_error(by, plan, REVIEWER)
     if reason:
         raise ValidationError(reason)
     if plan.status != PlanStatus.SUBMITTED:

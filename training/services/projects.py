@@ -9,22 +9,16 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from training.models import ExpertReview, ProjectStatus, ProjectStatusChange, ServiceContract, TrainingProject
-from training.roles import Role
 from training.rules import project_transition_error, review_score_error
 from training.scope import is_visible
-
-OFFICER_ROLES = frozenset({Role.HR_OFFICER, Role.EM_OFFICER})
-APPLICANT_ROLES = frozenset({Role.PROVIDER_STAFF, Role.PARK_OFFICER})
 
 
 def project_actor_error(user, project: TrainingProject, to_status: str) -> str | None:
     """Whether `user` may move `project` to `to_status` (rows outside the user's scope are never allowed)."""
-    if user.is_superuser:
-        return None
     if not is_visible(user, project):
         return "无权操作该项目"
-    allowed = OFFICER_ROLES | APPLICANT_ROLES if to_status in {"submitted", "draft"} else OFFICER_ROLES
-    if user.role not in allowed:
+    applicant_step = to_status in {ProjectStatus.SUBMITTED, ProjectStatus.DRAFT}
+    if not (user.has_perm("training.decide_project") or (applicant_step and user.has_perm("training.apply_project"))):
         return f"“{ProjectStatus(to_status).label}”须由项目所在地人社或应急管理部门操作"
     return None
 
@@ -84,7 +78,7 @@ def project_transition(*, project: TrainingProject, to_status: str, by, note: st
 @transaction.atomic
 def contract_save(*, project: TrainingProject, by, **fields) -> ServiceContract:
     """Create or amend the project's service contract (HR/EM of the region; not after acceptance or rejection)."""
-    if not by.is_superuser and (by.role not in OFFICER_ROLES or not is_visible(by, project)):
+    if not (by.has_perm("training.manage_contract") and is_visible(by, project)):
         raise ValidationError("服务合同须由项目所在地人社或应急管理部门录入")
     if project.status in {ProjectStatus.ACCEPTED, ProjectStatus.REJECTED}:
         raise ValidationError(f"项目{project.get_status_display()}，不能修改服务合同")

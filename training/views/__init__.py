@@ -7,8 +7,8 @@ from django.shortcuts import get_object_or_404, render
 
 from training.forms import EnterpriseFilterForm, SignInForm, TraineeFilterForm
 from training.models import Enrollment, Enterprise, Trainee
-from training.roles import Role
-from training.scope import visible
+from training.roles import role_label
+from training.scope import binding_kind, visible
 from training.selectors import dashboard, lists
 
 PAGE_SIZE = 50
@@ -22,14 +22,14 @@ class SignInView(auth_views.LoginView):
 @login_required
 def home(request):
     user = request.user
-    if user.role == Role.TRAINEE and user.trainee_id and not user.is_superuser:
+    if binding_kind(user) == "trainee":
         return render(request, "training/home_trainee.html", dashboard.trainee_home(user))
     context = {
         "counts": dashboard.home_counts(user),
         "area_rows": dashboard.area_rows(user),
         "project_rows": dashboard.project_rows(user),
         "panels": dashboard.home_panels(user),
-        "role_label": Role.ADMIN.label if user.is_superuser else Role(user.role).label,
+        "role_label": role_label(user),
     }
     return render(request, "training/home.html", context)
 

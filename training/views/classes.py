@@ -39,7 +39,7 @@ def class_list(request):
 @login_required
 def class_create(request, project_pk):
     project = get_object_or_404(visible(request.user, TrainingProject.objects.all()), pk=project_pk)
-    if not (request.user.is_superuser or request.user.role == "provider"):
+    if not request.user.has_perm("training.form_class"):
         messages.error(request, "仅承办培训机构的工作人员可以开设班级")
         return redirect("project-detail", pk=project.pk)
     form = ClassForm(request.POST or None)

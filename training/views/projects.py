@@ -13,7 +13,6 @@ from training.scope import visible
 from training.selectors.plans import plan_check
 from training.services import plans as plan_services
 from training.services.projects import (
-    OFFICER_ROLES,
     allowed_transitions,
     contract_save,
     expert_review_submit,
@@ -59,7 +58,7 @@ def project_detail(request, pk):
         "plans": [(plan, plan_check(plan)) for plan in plans],
         "classes": visible(request.user, project.offline_classes.annotate(n=Count("enrollments")).order_by("code")),
         "review_form": ReviewForm() if is_reviewer else None,
-        "can_edit_contract": request.user.is_superuser or request.user.role in OFFICER_ROLES,
+        "can_edit_contract": request.user.has_perm("training.manage_contract"),
     }
     return render(request, "training/project_detail.html", context)
 
@@ -105,7 +104,7 @@ def project_review_view(request, pk):
 @login_required
 def contract_edit(request, pk):
     project = _project(request, pk)
-    if not (request.user.is_superuser or request.user.role in OFFICER_ROLES):
+    if not request.user.has_perm("training.manage_contract"):
         messages.error(request, "服务合同须由项目所在地人社或应急管理部门录入")
         return redirect("project-detail", pk=project.pk)
     instance = ServiceContract.objects.filter(project=project).first()
@@ -130,8 +129,8 @@ def _plan(request, pk):
 def plan_detail(request, pk):
     plan = _plan(request, pk)
     user = request.user
-    editable = plan.status in plan_services.EDITABLE and (user.is_superuser or user.role in plan_services.AUTHOR_ROLES)
-    reviewable = plan.status == "submitted" and (user.is_superuser or user.role in plan_services.REVIEWER_ROLES)
+    editable = plan.status in plan_services.EDITABLE and user.has_perm("training.author_plan")
+    reviewable = plan.status == "submitted" and user.has_perm("training.approve_plan")
     context = {
         "plan": plan,
         "courses": plan.courses.all(),

@@ -14,7 +14,6 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from training.models import RosterImport
-from training.roles import Role
 from training.rosters.forms import RosterUploadForm
 from training.rosters.report import roster_template_xlsx
 from training.rosters.uploads import (
@@ -31,7 +30,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _may_upload(user) -> bool:
-    return user.is_superuser or user.role == Role.PROVIDER_STAFF
+    return user.has_perm("training.import_roster")
 
 
 def _upload_or_404(request, pk) -> RosterImport:
