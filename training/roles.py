@@ -136,6 +136,13 @@ GRANTS: dict[Role, set[str]] = {
     Role.AUDITOR: {"training.audit_attendance"},
 }  # fmt: skip
 
+# The accounts a project is assigned to, by the many-to-many field that holds them: the admin's pickers for these
+# fields list only accounts of that role (training.scope.assignable_accounts), never trainees or officers.
+ASSIGNEE_ROLE: dict[str, Role] = {
+    "training.TrainingProject.auditors": Role.AUDITOR,
+    "training.TrainingProject.experts": Role.EXPERT,
+}
+
 _PERMISSION = re.compile(r"^[a-z_]+\.[a-z_]+$")
 
 # role → every permission granted by any app: training's own, then what each app's ready() registers.

@@ -94,3 +94,25 @@ def visible(user, queryset: QuerySet) -> QuerySet:
 
 def is_visible(user, obj) -> bool:
     return visible(user, type(obj)._default_manager.filter(pk=obj.pk)).exists()
+
+
+def assignable_accounts(user, role) -> QuerySet:
+    """Accounts of `role` (auditors, experts) that `user` may assign to projects: never another role, never an
+    inactive account; for an officer bound to a region, only accounts not bound to a region or bound to the
+    officer's region, above it or below it. Accounts already assigned to projects the user sees stay listed."""
+    from training.models import TrainingProject, User
+
+    if not user.is_authenticated or not user.is_active:
+        return User.objects.none()
+    accounts = User.objects.filter(role=role, is_active=True, is_superuser=False)
+    if user.is_superuser:
+        return accounts
+    binding = _binding(user)
+    near = Q(region__isnull=True)
+    if binding and binding[0] == "region":
+        region = user.region
+        above = [pk for pk in (region.parent_id, region.parent.parent_id if region.parent_id else None) if pk]
+        near |= Q(region__in=binding[1]) | Q(region__in=above)
+    projects = visible(user, TrainingProject.objects.all()).values("pk")
+    assigned = Q(audited_projects__in=projects) | Q(reviewed_projects__in=projects)
+    return accounts.filter(pk__in=User.objects.filter(near | assigned).values("pk"))

@@ -1,8 +1,9 @@
 """Flags raised from study snapshots, their review by EM / HR / auditors, and the trainee's one appeal.
 
 SPEC 三(三): every failed check and every face that matches *another* trainee's template becomes a flag with its
-evidence; reviewers in scope confirm or dismiss it with a reason; the trainee may appeal once; a confirmed proxy
-voids the credited time of its study session (training.services.hours.hours_void) and counts against the provider.
+evidence; reviewers in scope confirm or dismiss it with a reason; the trainee may appeal once, and the appeal is
+decided by a reviewer other than the one who reviewed the flag (separation of duties); a confirmed proxy voids the
+credited time of its study session (training.services.hours.hours_void) and counts against the provider.
 """
 
 from __future__ import annotations
@@ -105,14 +106,17 @@ def flag_appeal(*, flag: Flag, user, text: str) -> Flag:
 
 @transaction.atomic
 def flag_appeal_decide(*, flag: Flag, user, upheld: bool, reason: str) -> Flag:
-    """Decide a pending appeal. An upheld appeal dismisses the flag and credits again the hours its confirmation
-    voided (as new ledger rows; the voided ones stay as the record)."""
+    """Decide a pending appeal, by someone other than the first reviewer (separation of duties). An upheld appeal
+    dismisses the flag and credits again the hours its confirmation voided (as new ledger rows; the voided ones
+    stay as the record)."""
     from training.services.hours import hours_restore
 
     _reviewable(user, flag)
     flag = Flag.objects.select_for_update().get(pk=flag.pk)
     if flag.appeal_status != AppealStatus.PENDING:
         raise ValidationError("申诉：没有待处理的申诉")
+    if flag.reviewer_id == user.pk:
+        raise ValidationError("申诉：须由首次审核人以外的人员处理，首次审核人不能处理针对本人审核的申诉")
     if not reason.strip():
         raise ValidationError({"appeal_reason": "处理理由：必须填写"})
     flag.appeal_status = AppealStatus.UPHELD if upheld else AppealStatus.REJECTED

@@ -105,8 +105,12 @@ def test_trainee_appeals_once_after_review(case):
     assert flag.appeal_status == "pending"
     with pytest.raises(ValidationError, match="只能申诉一次"):
         flag_services.flag_appeal(flag=flag, user=twin, text="再申诉")
-    flag = flag_services.flag_appeal_decide(flag=flag, user=em, upheld=False, reason="证据充分")
+    with pytest.raises(ValidationError, match="须由首次审核人以外的人员处理"):
+        flag_services.flag_appeal_decide(flag=flag, user=em, upheld=False, reason="证据充分")
+    second = staff_user(Role.HR_OFFICER, region=proj.region)
+    flag = flag_services.flag_appeal_decide(flag=flag, user=second, upheld=False, reason="证据充分")
     assert flag.appeal_status == "rejected" and flag.status == FlagStatus.CONFIRMED
+    assert (flag.reviewer, flag.appeal_decided_by) == (em, second)
 
 
 def test_pages_list_in_scope_and_log_every_image_view(case, client):
@@ -222,9 +226,35 @@ def test_upheld_appeal_credits_the_voided_hours_again(case):
     flag = flag_services.flag_review(flag=flag, reviewer=em, confirm=True, reason="代学")
     assert live_hours() == 0
     flag = flag_services.flag_appeal(flag=flag, user=twin, text="双胞胎兄弟，确为本人学习")
-    flag = flag_services.flag_appeal_decide(flag=flag, user=em, upheld=True, reason="回访核实为本人")
+    hr = staff_user(Role.HR_OFFICER, region=proj.region)
+    flag = flag_services.flag_appeal_decide(flag=flag, user=hr, upheld=True, reason="回访核实为本人")
 
     assert flag.status == FlagStatus.DISMISSED
     assert live_hours() == credited
     # append-only: the voided row remains as the record of what happened
     assert CreditedHours.objects.filter(enrollment=session.enrollment, voided_at__isnull=False).count() == 1
+
+
+def test_the_first_reviewer_cannot_decide_the_appeal_against_his_own_review_on_the_page(case, client):
+    """Issue 7 finding 12: the appeal is decided by someone other than the officer who confirmed the flag."""
+    proj, twin, _session, flag, _snap = case
+    first = staff_user(Role.HR_OFFICER, region=proj.region)
+    url = reverse("proctoring:flag-detail", args=[flag.pk])
+    client.force_login(first)
+    client.post(url, {"action": "confirm", "reason": "代学"})
+    client.force_login(twin)
+    client.post(url, {"action": "appeal", "text": "双胞胎兄弟，确为本人学习"})
+    assert Flag.objects.get(pk=flag.pk).appeal_status == "pending"
+
+    client.force_login(first)
+    response = client.post(url, {"action": "reject", "reason": "维持原审核"}, follow=True)
+    assert "须由首次审核人以外的人员处理" in " ".join(str(m) for m in response.context["messages"])
+    assert Flag.objects.get(pk=flag.pk).appeal_status == "pending"
+    # the flag admin is read-only: no door there to decide it either
+    assert client.post(f"/admin/proctoring/flag/{flag.pk}/change/", {"appeal_status": "rejected"}).status_code == 403
+
+    second = staff_user(Role.EM_OFFICER, region=proj.region)
+    client.force_login(second)
+    client.post(url, {"action": "reject", "reason": "证据充分"})
+    flag.refresh_from_db()
+    assert (flag.appeal_status, flag.reviewer, flag.appeal_decided_by) == ("rejected", first, second)

@@ -7,7 +7,7 @@ ledger are read-only here: they are written by the attendance page and the servi
 from django import forms
 from django.contrib import admin
 
-from training.admin.scoped import ScopedAdminMixin
+from training.admin.scoped import ScopedAdminMixin, ScopedPickersMixin
 from training.models import Attendance, ClassSession, CreditedHours, OfflineClass
 from training.rules import capacity_setting_error
 from training.selectors.policy import class_rule_values, rule_set_in_force
@@ -25,7 +25,7 @@ class ReadOnlyAdminMixin:
         return False
 
 
-class ClassSessionInline(admin.TabularInline):
+class ClassSessionInline(ScopedPickersMixin, admin.TabularInline):
     model = ClassSession
     extra = 0
     fields = ["date", "start", "end", "kind", "hours", "venue", "teacher", "topic"]

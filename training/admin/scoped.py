@@ -1,17 +1,47 @@
-"""The admin side of the one scope mechanism (training/scope.py)."""
+"""The admin side of the one scope mechanism (training/scope.py), and the admin's way of writing through services."""
 
+from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import transaction
 from django.http import Http404
 
-from training.scope import visible
+from training.roles import ASSIGNEE_ROLE
+from training.scope import assignable_accounts, visible
 
 
-class ScopedAdminMixin:
-    """Changelists, change views, exports and foreign-key choices show only rows in the user's scope.
+def scoped_choices(user, db_field, queryset):
+    """The rows a picker for `db_field` may offer `user`: those in the user's scope; for the auditors and experts
+    of a project, only accounts of that role near the user's region (never trainees, never other officers)."""
+    role = ASSIGNEE_ROLE.get(f"{db_field.model._meta.label}.{db_field.name}")
+    if role is not None:
+        return queryset.filter(pk__in=assignable_accounts(user, role).values("pk"))
+    return visible(user, queryset)
 
-    An object outside the scope is a 404, never a redirect that would confirm it exists.
+
+class ScopedPickersMixin:
+    """Every foreign-key and many-to-many picker (select, raw id, filter_horizontal, autocomplete target check)
+    offers and accepts only rows in the user's scope. For ModelAdmins and inlines alike."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if field is not None and hasattr(field, "queryset"):
+            field.queryset = scoped_choices(request.user, db_field, field.queryset)
+        return field
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if field is not None and hasattr(field, "queryset"):
+            field.queryset = scoped_choices(request.user, db_field, field.queryset)
+        return field
+
+
+class ScopedAdminMixin(ScopedPickersMixin):
+    """Changelists, change views, exports, autocomplete answers and foreign-key choices show only rows in the
+    user's scope. An object outside the scope is a 404, never a redirect that would confirm it exists.
     """
 
     def get_queryset(self, request):
+        # also the queryset the autocomplete view searches when this admin is a picker's target
         return visible(request.user, super().get_queryset(request))
 
     def get_object(self, request, object_id, from_field=None):
@@ -28,14 +58,40 @@ class ScopedAdminMixin:
     def has_export_permission(self, request):
         return self.has_view_or_change_permission(request)
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
-        if field is not None and hasattr(field, "queryset"):
-            field.queryset = visible(request.user, field.queryset)
-        return field
 
-    def formfield_for_manytomany(self, db_field, request, **kwargs):
-        field = super().formfield_for_manytomany(db_field, request, **kwargs)
-        if field is not None and hasattr(field, "queryset") and hasattr(field.queryset.model, "scope_paths"):
-            field.queryset = visible(request.user, field.queryset)
-        return field
+class ServiceForm(forms.ModelForm):
+    """An admin form whose write is a service call (`write()`), made as the last step of validation: a refusal
+    by the service (a ValidationError naming the rule) shows on the form like any other error, and the
+    savepoint undoes whatever the service wrote before it refused. `request` is set by ServiceAdminMixin."""
+
+    request = None
+
+    def write(self):
+        raise NotImplementedError
+
+    def _post_clean(self):
+        super()._post_clean()
+        if self._errors:
+            return
+        try:
+            with transaction.atomic():
+                self.instance = self.write()
+        except ValidationError as exc:
+            errors = exc.error_dict if hasattr(exc, "error_dict") else {NON_FIELD_ERRORS: exc.error_list}
+            for name, messages in errors.items():
+                self.add_error(name if name in self.fields else None, messages)
+
+    def save(self, commit=True):
+        self.save_m2m = self._save_m2m  # many-to-many fields of the form, on the object the service saved
+        return self.instance
+
+
+class ServiceAdminMixin:
+    """For ModelAdmins whose form is a ServiceForm: the service already saved the object during validation."""
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        return type(form.__name__, (form,), {"request": request})
+
+    def save_model(self, request, obj, form, change):
+        pass  # written by form.write() through the service

@@ -4,7 +4,7 @@ from training.models.hours import CreditedHours, CreditKind
 from training.models.lessons import Lesson, LessonProgress
 from training.models.organisations import Enterprise, EnterpriseKind, Provider, ProviderKind, ProviderStatus, Teacher
 from training.models.people import PersonnelClass, Trainee, User
-from training.models.plans import Course, Modality, PlanStatus, TrainingPlan
+from training.models.plans import AUTHORING_ACTIONS, Course, Modality, PlanAction, PlanChange, PlanStatus, TrainingPlan
 from training.models.policy import DOCUMENTARY_TITLE, ClassRule, RuleSet
 from training.models.projects import Enrollment, EnrollmentStatus, ProjectStatus, TrainingProject
 from training.models.regions import ChemicalPark, Region, RegionLevel
@@ -23,6 +23,9 @@ __all__ = [
     "ExpertReview",
     "Modality",
     "OfflineClass",
+    "AUTHORING_ACTIONS",
+    "PlanAction",
+    "PlanChange",
     "PlanStatus",
     "ProjectStatusChange",
     "RuleSet",

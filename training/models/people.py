@@ -4,7 +4,13 @@ from django.utils.translation import gettext_lazy as _
 
 from training.roles import Role
 from training.scope import ScopePaths
-from training.validators import id_number_birth_date, validate_id_number, validate_phone, validate_post_start_date
+from training.validators import (
+    id_number_birth_date,
+    normalize_id_number,
+    validate_id_number,
+    validate_phone,
+    validate_post_start_date,
+)
 
 
 class PersonnelClass(models.IntegerChoices):
@@ -15,11 +21,33 @@ class PersonnelClass(models.IntegerChoices):
     TEAM_LEADER = 3, _("班组长")
 
 
+class IdNumberField(models.CharField):
+    """A resident ID number kept in one form (trimmed, check character "X" upper-case) whatever the door: forms,
+    the admin and imports (full_clean), save() and bulk_create (pre_save), update() and lookups (get_prep_value).
+    In the database and in migrations it is a plain CharField."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return normalize_id_number(value) if value else value
+
+    def pre_save(self, model_instance, add):
+        value = self.to_python(getattr(model_instance, self.attname))
+        setattr(model_instance, self.attname, value)
+        return value
+
+    def get_prep_value(self, value):
+        return self.to_python(super().get_prep_value(value))
+
+    def deconstruct(self):
+        name, _path, args, kwargs = super().deconstruct()
+        return name, "django.db.models.CharField", args, kwargs
+
+
 class Trainee(models.Model):
     """A person of the three classes, identified by real name and resident ID number (实名制, 三(三))."""
 
     name = models.CharField(_("姓名"), max_length=64)
-    id_number = models.CharField(_("身份证号"), max_length=18, unique=True, validators=[validate_id_number])
+    id_number = IdNumberField(_("身份证号"), max_length=18, unique=True, validators=[validate_id_number])
     personnel_class = models.PositiveSmallIntegerField(_("人员类别"), choices=PersonnelClass.choices)
     enterprise = models.ForeignKey(
         "training.Enterprise", verbose_name=_("所在企业"), on_delete=models.PROTECT, related_name="trainees"

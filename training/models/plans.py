@@ -111,3 +111,45 @@ class Course(models.Model):
 
     def __str__(self):
         return f"{self.title}（{self.hours}学时）"
+
+
+class PlanAction(models.TextChoices):
+    CREATED = "created", _("创建")
+    COURSE_ADDED = "course_added", _("添加课程")
+    SUBMITTED = "submitted", _("提交")
+    APPROVED = "approved", _("批准")
+    RETURNED = "returned", _("退回")
+
+
+# The steps that make someone an author of the plan: its approver must be someone else (separation of duties).
+AUTHORING_ACTIONS = frozenset({PlanAction.CREATED, PlanAction.COURSE_ADDED, PlanAction.SUBMITTED})
+
+
+class PlanChange(models.Model):
+    """The plan's history: who created, edited, submitted and reviewed it, and when. Written by
+    training.services.plans only; read to keep the plan's authors from approving it."""
+
+    plan = models.ForeignKey(
+        TrainingPlan, verbose_name=_("培训计划"), on_delete=models.CASCADE, related_name="history"
+    )
+    action = models.CharField(_("操作"), max_length=16, choices=PlanAction.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("操作人"), on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(_("时间"), auto_now_add=True)
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+
+    scope_paths = ScopePaths(
+        region=("plan__project__region",),
+        park=("plan__project__park",),
+        provider=("plan__project__provider",),
+        project=("plan__project",),
+    )
+
+    class Meta:
+        verbose_name = _("培训计划记录")
+        verbose_name_plural = _("培训计划记录")
+        ordering = ["plan", "at", "pk"]
+
+    def __str__(self):
+        return f"{self.plan} {self.get_action_display()} {self.by}"

@@ -2,6 +2,9 @@
 
 A plan is checked against the rule set in force for the project's region on the day it is submitted (kept on the
 plan); a plan that breaks any rule cannot be approved, and the refusal names each rule and by how much.
+
+Separation of duties: every step is written to the plan's history (PlanChange), and nobody who created, edited or
+submitted a plan may approve it, whatever door they come through (plan page, admin).
 """
 
 from decimal import Decimal
@@ -10,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from training.models import Course, Modality, PlanStatus, TrainingPlan
+from training.models import AUTHORING_ACTIONS, Course, Modality, PlanAction, PlanChange, PlanStatus, TrainingPlan
 from training.scope import is_visible
 from training.selectors.plans import plan_check
 from training.selectors.policy import rule_set_in_force
@@ -26,11 +29,25 @@ def _actor_error(user, plan, permission: str) -> str | None:
     return "无权进行此操作"
 
 
+def _record(plan: TrainingPlan, action: str, by, note: str = "") -> None:
+    if by is not None:
+        PlanChange.objects.create(plan=plan, action=action, by=by, note=note[:200])
+
+
+def plan_author_ids(plan: TrainingPlan) -> set[int]:
+    """Everyone who created, edited or submitted the plan (from its history)."""
+    return set(plan.history.filter(action__in=AUTHORING_ACTIONS).values_list("by_id", flat=True))
+
+
 @transaction.atomic
-def plan_create(*, project, personnel_class: int) -> TrainingPlan:
+def plan_create(*, project, personnel_class: int, by=None) -> TrainingPlan:
+    """A draft plan for one personnel class of the project (`by`: the author, checked and recorded when given)."""
     plan = TrainingPlan(project=project, personnel_class=personnel_class)
+    if by is not None and (reason := _actor_error(by, plan, AUTHOR)):
+        raise ValidationError(reason)
     plan.full_clean()
     plan.save()
+    _record(plan, PlanAction.CREATED, by)
     return plan
 
 
@@ -63,6 +80,7 @@ def course_add(
     )
     course.full_clean()
     course.save()
+    _record(plan, PlanAction.COURSE_ADDED, by, course.title)
     return course
 
 
@@ -95,16 +113,20 @@ def plan_submit(*, plan: TrainingPlan, by) -> TrainingPlan:
     plan.status = PlanStatus.SUBMITTED
     plan.submitted_at, plan.submitted_by = timezone.now(), by
     plan.save()
+    _record(plan, PlanAction.SUBMITTED, by)
     return plan
 
 
 @transaction.atomic
 def plan_approve(*, plan: TrainingPlan, by, comment: str = "") -> TrainingPlan:
-    """HR/EM of the region approve a submitted plan that meets every rule of its rule set."""
+    """HR/EM of the region approve a submitted plan that meets every rule of its rule set; never one of its
+    authors (anyone who created, edited or submitted it)."""
     plan = TrainingPlan.objects.select_for_update().select_related("project__region").get(pk=plan.pk)
     reason = _actor_error(by, plan, REVIEWER)
     if reason:
         raise ValidationError(reason)
+    if by.pk in plan_author_ids(plan):
+        raise ValidationError("不能批准本人创建、修改或提交的培训计划：须由其他审核人员批准")
     if plan.status != PlanStatus.SUBMITTED:
         raise ValidationError(f"培训计划{plan.get_status_display()}，不能批准")
     check = plan_check(plan)
@@ -113,6 +135,7 @@ def plan_approve(*, plan: TrainingPlan, by, comment: str = "") -> TrainingPlan:
     plan.status = PlanStatus.APPROVED
     plan.reviewed_at, plan.reviewed_by, plan.review_comment = timezone.now(), by, comment
     plan.save()
+    _record(plan, PlanAction.APPROVED, by, comment)
     return plan
 
 
@@ -130,4 +153,5 @@ def plan_return(*, plan: TrainingPlan, by, comment: str) -> TrainingPlan:
     plan.status = PlanStatus.RETURNED
     plan.reviewed_at, plan.reviewed_by, plan.review_comment = timezone.now(), by, comment.strip()
     plan.save()
+    _record(plan, PlanAction.RETURNED, by, comment.strip())
     return plan
