@@ -112,9 +112,18 @@ class SessionForm(forms.Form):
     start = forms.TimeField(label=_("开始"), widget=forms.TimeInput(attrs={"type": "time"}))
     end = forms.TimeField(label=_("结束"), widget=forms.TimeInput(attrs={"type": "time"}))
     venue = forms.CharField(label=_("地点"), max_length=200)
-    hours = forms.DecimalField(label=_("学时"), max_digits=5, decimal_places=2)
     kind = forms.ChoiceField(label=_("类型"), choices=[("theory", _("理论")), ("practical", _("实训"))])
     topic = forms.CharField(label=_("课程内容"), max_length=200, required=False)
+
+
+class ClassAttendanceForm(forms.Form):
+    """全部签到: one time (and optionally a sign-out time) and one reason for everyone not marked absent."""
+
+    signed_in = forms.TimeField(label=_("签到时间"), widget=forms.TimeInput(attrs={"type": "time"}))
+    signed_out = forms.TimeField(label=_("签退时间"), required=False, widget=forms.TimeInput(attrs={"type": "time"}))
+    reason = forms.CharField(
+        label=_("原因（每人记录）"), max_length=200, widget=forms.TextInput(attrs={"placeholder": _("签到设备故障")})
+    )
 
 
 MODALITY_CHOICES = Modality.choices

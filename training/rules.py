@@ -135,6 +135,7 @@ class ClassRuleValues:
     class_capacity: int
     documentary_required: bool = True
     documentary_title: str = "生命重于泰山"
+    max_offline_hours_per_day: Decimal = Decimal(8)
 
 
 def plan_errors(
@@ -188,6 +189,7 @@ def looser_than_national_errors(*, regional: ClassRuleValues, national: ClassRul
         ("线下学时最低占比(%)", regional.min_offline_percent, national.min_offline_percent, "低于"),
         ("实训学时最低占比(%)", regional.min_practical_percent, national.min_practical_percent, "低于"),
         ("线下班级人数上限", regional.class_capacity, national.class_capacity, "高于"),
+        ("每日线下学时上限", regional.max_offline_hours_per_day, national.max_offline_hours_per_day, "高于"),
     ]
     errors = []
     for name, mine, theirs, word in checks:
@@ -197,3 +199,87 @@ def looser_than_national_errors(*, regional: ClassRuleValues, national: ClassRul
     if national.documentary_required and not regional.documentary_required:
         errors.append(f"{label}不能取消必学专题片《{national.documentary_title}》")
     return errors
+
+
+# Offline sessions and attendance (SPEC 三(三): the fund pays only for attendance that was genuinely verified).
+SECONDS_PER_HOUR = 3600
+CENT = Decimal("0.01")
+
+
+def hours_between(start: datetime.datetime, end: datetime.datetime) -> Decimal:
+    """Whole seconds from start to end as hours, cut (never rounded up) to 0.01 h; 0 when end is not after start."""
+    seconds = int((end - start).total_seconds())
+    if seconds <= 0:
+        return Decimal(0)
+    return (Decimal(seconds) / SECONDS_PER_HOUR).quantize(CENT, rounding=ROUND_DOWN)
+
+
+def session_hours(*, start: datetime.time, end: datetime.time) -> Decimal:
+    """A session's hours are its scheduled length (1 学时 = 60 minutes, like online study): 08:30–12:30 → 4."""
+    day = datetime.date(2000, 1, 1)
+    return hours_between(datetime.datetime.combine(day, start), datetime.datetime.combine(day, end))
+
+
+def session_day_error(*, hours, scheduled_that_day, max_per_day, label: str = "") -> str | None:
+    """A class's sessions of one day add up to at most the rule set's daily maximum (8 by default)."""
+    hours, scheduled, max_per_day = Decimal(hours), Decimal(scheduled_that_day), Decimal(max_per_day)
+    if scheduled + hours <= max_per_day:
+        return None
+    if not scheduled:
+        return f"课次时长 {fmt(hours)} 学时，超过每日线下学时上限 {fmt(max_per_day)} 学时"
+    return (
+        f"{label}当日已安排 {fmt(scheduled)} 学时，再加 {fmt(hours)} 学时将达 {fmt(scheduled + hours)} 学时，"
+        f"超过每日线下学时上限 {fmt(max_per_day)} 学时"
+    )
+
+
+def session_started_error(*, now: datetime.datetime, starts_at: datetime.datetime) -> str | None:
+    """No attendance before a session has started (a session dated ahead cannot collect sign-ins)."""
+    if now >= starts_at:
+        return None
+    return f"课次尚未开始（{starts_at:%Y-%m-%d %H:%M} 开始），不能记录考勤"
+
+
+def attendance_times_error(*, signed_in_at, signed_out_at, now: datetime.datetime, starts_at, ends_at) -> str | None:
+    """Times are not in the future, and the person was there during the session (in before its end, out after
+    its start)."""
+    for label, moment in (("签到", signed_in_at), ("签退", signed_out_at)):
+        if moment is not None and moment > now:
+            return f"{label}时间 {moment:%Y-%m-%d %H:%M} 晚于当前时间，不能预先记录"
+    if signed_in_at >= ends_at:
+        return f"签到时间 {signed_in_at:%Y-%m-%d %H:%M} 不早于课次结束时间 {ends_at:%H:%M}，不在课次时间内"
+    if signed_out_at is not None and signed_out_at <= starts_at:
+        return f"签退时间 {signed_out_at:%Y-%m-%d %H:%M} 不晚于课次开始时间 {starts_at:%H:%M}，不在课次时间内"
+    return None
+
+
+@dataclass(frozen=True)
+class OfflineCredit:
+    hours: Decimal
+    reasons: tuple[str, ...] = ()
+
+
+def offline_credit(
+    *,
+    present: Decimal,
+    session: Decimal,
+    max_per_day,
+    credited_that_day,
+    plan_hours,
+    credited_of_kind,
+    kind_label: str = "线下",
+) -> OfflineCredit:
+    """What one attendance credits: the time present within the session, never more than the session, the
+    daily maximum left, or what the plan's offline courses of that kind still provide. Reasons name each cut."""
+    present, session = Decimal(present), Decimal(session)
+    left_today = max(Decimal(0), Decimal(max_per_day) - Decimal(credited_that_day))
+    left_in_plan = max(Decimal(0), Decimal(plan_hours) - Decimal(credited_of_kind))
+    hours = min(present, session, left_today, left_in_plan)
+    reasons = []
+    if present < session and hours == present:
+        reasons.append(f"在场 {fmt(present)} 学时，少于课次的 {fmt(session)} 学时")
+    if left_today < min(present, session) and hours == left_today:
+        reasons.append(f"当日线下学时已记 {fmt(credited_that_day)}，每日上限 {fmt(max_per_day)}")
+    if left_in_plan < min(present, session, left_today) and hours == left_in_plan:
+        reasons.append(f"培训计划的{kind_label}课程共 {fmt(plan_hours)} 学时，已记 {fmt(credited_of_kind)}")
+    return OfflineCredit(hours=max(hours, Decimal(0)).quantize(CENT, rounding=ROUND_DOWN), reasons=tuple(reasons))

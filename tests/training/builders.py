@@ -62,14 +62,16 @@ def offline_class(proj, personnel_class=PersonnelClass.SAFETY_MANAGER, **kwargs)
     )
 
 
-def session(oc, *, day=datetime.date(2024, 5, 6), start=(9, 0), end=(12, 0), hours="3", kind=SessionKind.THEORY):
+def session(oc, *, day=datetime.date(2024, 5, 6), start=(9, 0), end=(12, 0), hours=None, kind=SessionKind.THEORY):
+    """A session from start to end; given `hours`, it ends that long after start (hours are never typed)."""
+    begin = datetime.datetime.combine(day, datetime.time(*start))
+    finish = begin + datetime.timedelta(seconds=int(Decimal(str(hours)) * 3600)) if hours else None
     return class_session_create(
         offline_class=oc,
         date=day,
-        start=datetime.time(*start),
-        end=datetime.time(*end),
+        start=begin.time(),
+        end=finish.time() if finish else datetime.time(*end),
         venue="东营培训中心",
-        hours=hours,
         kind=kind,
     )
 

@@ -24,6 +24,7 @@ def _attend(session, enrollment, staff):
         recorded_by=staff,
         signed_in_at=timezone.make_aware(datetime.datetime.combine(day, session.start)),
         signed_out_at=timezone.make_aware(datetime.datetime.combine(day, session.end)),
+        reason="纸质签到表补录",
     )
 
 
@@ -120,11 +121,13 @@ def test_team_leaders_need_practical_hours():
     for day in range(5):
         _attend(builders.session(oc, day=datetime.date(2024, 6, 1 + day), hours=3), enrollment, staff)
     progress = enrollment_progress(enrollment)
-    assert progress.reasons == ["实训学时 0/6"]  # more theory than planned does not replace practice
+    # Theory beyond the plan's 8.4 is not credited, and it never replaces practice.
+    assert progress.offline_theory == Decimal("8.4")
+    assert progress.reasons == ["总学时 18/24", "线下学时 8.4/14.4", "实训学时 0/6"]
     _attend(
         builders.session(oc, day=datetime.date(2024, 6, 9), hours="5.9", kind=SessionKind.PRACTICAL), enrollment, staff
     )
-    assert enrollment_progress(enrollment).reasons == ["实训学时 5.9/6"]
+    assert enrollment_progress(enrollment).reasons == ["总学时 23.9/24", "线下学时 14.3/14.4", "实训学时 5.9/6"]
     _attend(
         builders.session(oc, day=datetime.date(2024, 6, 10), hours="0.1", kind=SessionKind.PRACTICAL),
         enrollment,
@@ -137,7 +140,9 @@ def test_team_leaders_need_practical_hours():
 def test_offline_boundary_through_the_ledger(manager, offline, complete):
     project, plan, oc, enrollment, staff = manager
     _watch_online(enrollment, plan)
-    _attend(builders.session(oc, hours=offline), enrollment, staff)
+    _attend(builders.session(oc, hours="8"), enrollment, staff)  # at most 8 a day
+    rest = Decimal(offline) - 8
+    _attend(builders.session(oc, day=datetime.date(2024, 5, 7), hours=rest), enrollment, staff)
     progress = enrollment_progress(enrollment)
     assert progress.complete is complete
     if not complete:
@@ -150,7 +155,8 @@ def test_trainee_sees_what_is_missing(client, manager):
     from training.services.people import trainee_account_create
 
     project, plan, oc, enrollment, staff = manager
-    _attend(builders.session(oc, hours="12"), enrollment, staff)
+    _attend(builders.session(oc, hours="6"), enrollment, staff)
+    _attend(builders.session(oc, day=datetime.date(2024, 5, 7), hours="6"), enrollment, staff)
     client.force_login(trainee_account_create(trainee=enrollment.trainee, password="Pass-word-2024"))
     page = client.get(reverse("my-progress")).content.decode()
     assert "线下学时 12/14.4" in page and "尚未观看必学专题片《生命重于泰山》" in page

@@ -60,6 +60,7 @@ class ClassRuleFormSet(forms.BaseInlineFormSet):
                 row["min_practical_percent"],
                 row["class_capacity"],
                 rule_set.documentary_required,
+                max_offline_hours_per_day=rule_set.max_offline_hours_per_day,
             )
             errors += looser_than_national_errors(
                 regional=regional, national=class_rule_values(national, pc), label=f"{PersonnelClass(pc).label}："

@@ -63,16 +63,17 @@ EMPTY_CLASSES = [
     ("DY-2024-2-01", PersonnelClass.SAFETY_MANAGER, "专职安全管理人员第1期"),
     ("DY-2024-3-01", PersonnelClass.TEAM_LEADER, "班组长第1期"),
 ]
-# code, class, name, how many trainees, sessions [(day, start, end, hours, kind)], attendance: sessions attended
-# per trainee position (the rest attend none), online watched by the first `online` trainees.
+# code, class, name, how many trainees, sessions [(day, start, end, kind)] (hours = the scheduled length, at most
+# 8 a day), attendance: sessions attended per trainee position (the rest attend none), online watched by the first
+# `online` trainees.
 RUN_CLASSES = [
     (
         "DY-2024-2-02",
         PersonnelClass.SAFETY_MANAGER,
         "专职安全管理人员第2期",
         10,
-        [(13 + i, (8, 30), (12, 30), "4", SessionKind.THEORY) for i in range(4)]
-        + [(17, (8, 30), (11, 45), "3.2", SessionKind.THEORY)],
+        [(13 + i, (8, 30), (12, 30), SessionKind.THEORY) for i in range(4)]
+        + [(17, (8, 30), (11, 42), SessionKind.THEORY)],  # 3.2 h: the plan's 19.2 offline hours in all
         [5] * 6 + [3, 3],
         8,
     ),
@@ -81,13 +82,15 @@ RUN_CLASSES = [
         PersonnelClass.TEAM_LEADER,
         "班组长第2期",
         8,
-        [(20 + i, (8, 30), (12, 30), "4", SessionKind.THEORY) for i in range(3)]
-        + [(20 + i, (14, 0), (18, 0), "4", SessionKind.PRACTICAL) for i in range(3)],
+        [(20 + i, (8, 30), (12, 30), SessionKind.THEORY) for i in range(3)]
+        + [(20 + i, (14, 0), (18, 0), SessionKind.PRACTICAL) for i in range(3)],
         [6] * 4 + [3] * 4,
         8,
     ),
 ]
 VENUE = "东营市安全生产培训中心实训基地"
+# The demo's 2024 attendance predates QR sign-in: typed from the paper sheet, so marked manual with this reason.
+MANUAL_REASON = "演示数据：据纸质签到表补录"
 
 
 def _user(username: str, role: str, **binding) -> User:
@@ -159,7 +162,7 @@ def _run_class(project, staff, plan, spec, log) -> None:
             enrollment_assign_class(enrollment=enrollment, offline_class=oc)
             enrollment.offline_class = oc
     rows = []
-    for day, start, end, hours, kind in sessions:
+    for day, start, end, kind in sessions:
         date = datetime.date(2024, 5, day)
         session = ClassSession.objects.filter(offline_class=oc, date=date, start=datetime.time(*start)).first()
         rows.append(
@@ -170,7 +173,6 @@ def _run_class(project, staff, plan, spec, log) -> None:
                 start=datetime.time(*start),
                 end=datetime.time(*end),
                 venue=VENUE,
-                hours=hours,
                 kind=kind,
                 topic=name,
             )
@@ -185,6 +187,7 @@ def _run_class(project, staff, plan, spec, log) -> None:
                 signed_in_at=_at(session.date, (session.start.hour, session.start.minute))
                 - datetime.timedelta(minutes=5),
                 signed_out_at=_at(session.date, (session.end.hour, session.end.minute)),
+                reason=MANUAL_REASON,
             )
         if position < online:
             for course in plan.courses.filter(modality=Modality.ONLINE):

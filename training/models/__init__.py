@@ -1,4 +1,4 @@
-from training.models.classes import Attendance, ClassSession, OfflineClass, SessionKind
+from training.models.classes import Attendance, AttendanceMethod, ClassSession, OfflineClass, SessionKind
 from training.models.contracts import ExpertReview, ProjectStatusChange, ServiceContract
 from training.models.hours import CreditedHours, CreditKind
 from training.models.lessons import Lesson, LessonProgress
@@ -12,6 +12,7 @@ from training.models.rosters import RosterImport, RosterImportStatus
 
 __all__ = [
     "Attendance",
+    "AttendanceMethod",
     "ClassRule",
     "ClassSession",
     "Course",

@@ -1,16 +1,26 @@
 """Offline classes (班级), their sessions and attendance (SPEC 二(三)(四), 三(三))."""
 
+import datetime
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from training.models.people import PersonnelClass
+from training.rules import session_hours
 from training.scope import ScopePaths
 
 
 class SessionKind(models.TextChoices):
     THEORY = "theory", _("理论")
     PRACTICAL = "practical", _("实训")
+
+
+class AttendanceMethod(models.TextChoices):
+    QR = "qr", _("扫码")
+    QR_FACE = "qr_face", _("扫码+人脸核验")
+    MANUAL = "manual", _("手工录入")
 
 
 class OfflineClass(models.Model):
@@ -62,7 +72,7 @@ class ClassSession(models.Model):
         on_delete=models.PROTECT,
         related_name="sessions",
     )
-    hours = models.DecimalField(_("学时"), max_digits=5, decimal_places=2)
+    hours = models.DecimalField(_("学时"), max_digits=5, decimal_places=2, help_text=_("由开始、结束时间计算"))
     kind = models.CharField(_("类型"), max_length=16, choices=SessionKind.choices, default=SessionKind.THEORY)
     topic = models.CharField(_("课程内容"), max_length=200, blank=True)
 
@@ -94,6 +104,17 @@ class ClassSession(models.Model):
     def __str__(self):
         return f"{self.offline_class.code} {self.date:%Y-%m-%d} {self.start:%H:%M}-{self.end:%H:%M}"
 
+    def clean(self):
+        # Hours are never typed: every door (page, admin, import) gets them from the scheduled times.
+        if self.start and self.end:
+            self.hours = session_hours(start=self.start, end=self.end)
+
+    def starts_at(self) -> datetime.datetime:
+        return timezone.make_aware(datetime.datetime.combine(self.date, self.start))
+
+    def ends_at(self) -> datetime.datetime:
+        return timezone.make_aware(datetime.datetime.combine(self.date, self.end))
+
     @property
     def credit_kind(self) -> str:
         """The ledger kind this session credits."""
@@ -113,6 +134,11 @@ class Attendance(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("记录人"), on_delete=models.PROTECT, related_name="+"
     )
     recorded_at = models.DateTimeField(_("记录时间"), auto_now=True)
+    sign_in_method = models.CharField(
+        _("签到方式"), max_length=16, choices=AttendanceMethod.choices, default=AttendanceMethod.MANUAL
+    )
+    sign_out_method = models.CharField(_("签退方式"), max_length=16, choices=AttendanceMethod.choices, blank=True)
+    manual_reason = models.CharField(_("手工录入原因"), max_length=200, blank=True)
 
     scope_paths = ScopePaths(
         region=("session__offline_class__project__region",),
@@ -126,6 +152,10 @@ class Attendance(models.Model):
         verbose_name = _("考勤")
         verbose_name_plural = _("考勤")
         ordering = ["session", "enrollment"]
+        permissions = [
+            ("record_attendance", _("记录考勤（手工录入、全部签到、显示签到二维码）")),
+            ("audit_attendance", _("查看各培训机构的手工考勤")),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["session", "enrollment"], name="attendance_once_per_session"),
             models.CheckConstraint(
@@ -133,7 +163,18 @@ class Attendance(models.Model):
                 name="attendance_out_after_in",
                 violation_error_message=_("签退时间须晚于签到时间"),
             ),
+            models.CheckConstraint(
+                condition=~models.Q(manual_reason="")
+                | (~models.Q(sign_in_method="manual") & ~models.Q(sign_out_method="manual")),
+                name="attendance_manual_has_reason",
+                violation_error_message=_("手工录入的考勤须填写原因"),
+            ),
         ]
 
     def __str__(self):
         return f"{self.enrollment.trainee.name} @ {self.session}"
+
+    @property
+    def is_manual(self) -> bool:
+        """Typed by the provider's staff (sign-in or sign-out): marked as such in every report."""
+        return AttendanceMethod.MANUAL in (self.sign_in_method, self.sign_out_method)

@@ -32,6 +32,13 @@ class RuleSet(models.Model):
     name = models.CharField(_("名称"), max_length=128)
     documentary_required = models.BooleanField(_("《生命重于泰山》必学"), default=True)
     documentary_title = models.CharField(_("必学专题片"), max_length=64, default=DOCUMENTARY_TITLE)
+    max_offline_hours_per_day = models.DecimalField(
+        _("每日线下学时上限"),
+        max_digits=4,
+        decimal_places=2,
+        default=Decimal(8),
+        help_text=_("一个班级一天的课次合计、一名学员一天记入的线下学时均不超过此数"),
+    )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
     scope_paths = ScopePaths(region=("region",))
@@ -47,6 +54,11 @@ class RuleSet(models.Model):
                 condition=models.Q(region__isnull=True),
                 name="ruleset_unique_national_date",
                 violation_error_message=_("同一生效日期只能有一套全国默认规则"),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(max_offline_hours_per_day__gt=0, max_offline_hours_per_day__lte=24),
+                name="ruleset_max_offline_hours_per_day_range",
+                violation_error_message=_("每日线下学时上限须大于0且不超过24"),
             ),
         ]
 

@@ -55,4 +55,5 @@ def class_rule_values(rule_set: RuleSet, personnel_class: int) -> ClassRuleValue
         class_capacity=rule.class_capacity,
         documentary_required=rule_set.documentary_required,
         documentary_title=rule_set.documentary_title,
+        max_offline_hours_per_day=rule_set.max_offline_hours_per_day,
     )

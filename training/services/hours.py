@@ -42,14 +42,15 @@ def hours_credit_online(*, enrollment: Enrollment, course: Course, minutes, sour
     return _credit(enrollment=enrollment, course=course, kind=CreditKind.ONLINE, hours=hours, source=source)
 
 
-def hours_credit_attendance(*, attendance) -> CreditedHours:
-    """Credit an attended offline session (call inside the attendance service's transaction)."""
+def hours_credit_attendance(*, attendance, hours: Decimal) -> CreditedHours:
+    """Credit an attended offline session (call inside the attendance service's transaction, which decides the
+    hours: the time present within the session, within the daily maximum and the plan)."""
     session = attendance.session
     return _credit(
         enrollment=attendance.enrollment,
         course=None,
         kind=session.credit_kind,
-        hours=session.hours,
+        hours=hours,
         source=f"attendance:{attendance.pk}",
     )
 

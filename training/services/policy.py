@@ -25,11 +25,21 @@ NATIONAL_DEFAULT = {
 
 @transaction.atomic
 def rule_set_create(
-    *, region, effective_from: datetime.date, name: str, class_rules: dict, documentary_required: bool = True
+    *,
+    region,
+    effective_from: datetime.date,
+    name: str,
+    class_rules: dict,
+    documentary_required: bool = True,
+    max_offline_hours_per_day=Decimal(8),
 ) -> RuleSet:
     """A rule set with one ClassRule per personnel class: class_rules = {personnel_class: {field: value}}."""
     rule_set = RuleSet(
-        region=region, effective_from=effective_from, name=name, documentary_required=documentary_required
+        region=region,
+        effective_from=effective_from,
+        name=name,
+        documentary_required=documentary_required,
+        max_offline_hours_per_day=Decimal(str(max_offline_hours_per_day)),
     )
     rule_set.full_clean()
     rule_set.save()
