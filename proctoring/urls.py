@@ -1,6 +1,6 @@
 from django.urls import path
 
-from proctoring.views import consent, flags, study
+from proctoring.views import attendance, consent, flags, study
 
 app_name = "proctoring"
 
@@ -16,6 +16,10 @@ urlpatterns = [
     path("study/", study.lesson_list, name="study-list"),
     path("study/lesson/<int:lesson_id>/", study.study_page, name="study"),
     path("study/snapshot/<int:snapshot_id>/", study.snapshot_upload, name="snapshot-upload"),
+    # Offline sessions: the teacher's QR screen and the trainee's scan (issue 7)
+    path("attendance/sessions/<int:pk>/qr/", attendance.qr_screen, name="attendance-qr"),
+    path("attendance/sessions/<int:pk>/scan/", attendance.scan, name="attendance-scan"),
+    path("attendance/scan/", attendance.scanner, name="attendance-scanner"),
     path("flags/", flags.flag_list, name="flag-list"),
     path("flags/<int:pk>/", flags.flag_detail, name="flag-detail"),
     path("flags/mine/", flags.my_flags, name="my-flags"),

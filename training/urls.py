@@ -24,6 +24,7 @@ urlpatterns = [
     path("classes/", classes.class_list, name="class-list"),
     path("classes/<int:pk>/", classes.class_detail, name="class-detail"),
     path("sessions/<int:pk>/attendance/", classes.attendance_sheet, name="attendance-sheet"),
+    path("attendance/manual/", classes.manual_attendance_list, name="manual-attendance"),
     path("me/progress/", classes.my_progress, name="my-progress"),
     path("public/removed-providers/", views.public_removed_providers, name="public-removed-providers"),
     # issue 3: roster uploads (training/views/rosters.py)
