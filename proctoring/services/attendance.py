@@ -17,6 +17,7 @@ from PIL import Image, UnidentifiedImageError
 from proctoring import faces
 from proctoring.services.consent import has_biometric_consent
 from proctoring.services.enrolment import MAX_PHOTO_BYTES, template_for
+from training.services.checkin import checkin_ticket_verify
 from training.services.classes import attendance_self_record
 
 MAX_FRAME_PIXELS = 4096 * 4096
@@ -65,11 +66,13 @@ def attendance_face_check(*, trainee, image_bytes: bytes | None) -> faces.FaceCh
     return check
 
 
-def attendance_scan(*, session, user, action: str, image_bytes: bytes | None = None):
-    """Sign the trainee in or out after a fresh QR code was scanned (the caller verified the code/ticket): the
-    face check first where they consented, then training's attendance service records it."""
+def attendance_scan(*, session, user, ticket: str, image_bytes: bytes | None = None):
+    """Sign the trainee in or out with the ticket a fresh QR code of the session gave them: the face check first
+    where they consented, then training's attendance service (which checks the ticket again) records it.
+    Returns (attendance, action)."""
+    action = checkin_ticket_verify(session_id=session.pk, ticket=ticket, user_id=user.pk)  # fail before the face
     face_checked = False
     if face_check_required(user.trainee):
         attendance_face_check(trainee=user.trainee, image_bytes=image_bytes)
         face_checked = True
-    return attendance_self_record(session=session, user=user, action=action, face_checked=face_checked)
+    return attendance_self_record(session=session, user=user, ticket=ticket, face_checked=face_checked), action

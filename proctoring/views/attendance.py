@@ -27,7 +27,6 @@ from training.services.checkin import (
     CHECK_IN,
     TOKEN_SECONDS,
     checkin_ticket,
-    checkin_ticket_verify,
     checkin_token,
     checkin_token_verify,
 )
@@ -92,12 +91,12 @@ def scan(request, pk: int):
     if request.method == "POST":
         wants_json = "image" in request.FILES or request.headers.get("Accept") == "application/json"
         try:
-            action = checkin_ticket_verify(
-                session_id=session.pk, ticket=request.POST.get("ticket", ""), user_id=request.user.pk
-            )
             upload = request.FILES.get("image")
-            attendance = attendance_scan(
-                session=session, user=request.user, action=action, image_bytes=upload.read() if upload else None
+            attendance, action = attendance_scan(
+                session=session,
+                user=request.user,
+                ticket=request.POST.get("ticket", ""),
+                image_bytes=upload.read() if upload else None,
             )
         except ValidationError as error:
             reason = " ".join(error.messages)

@@ -13,7 +13,7 @@ from tests.factories import staff_user
 from tests.training import builders
 from training.models import Attendance, AttendanceMethod, CreditedHours, PersonnelClass, SessionKind
 from training.roles import Role
-from training.services.checkin import CHECK_IN, CHECK_OUT
+from training.services.checkin import CHECK_IN, CHECK_OUT, checkin_ticket
 from training.services.classes import attendance_record, attendance_record_class, attendance_self_record
 
 pytestmark = pytest.mark.django_db
@@ -114,7 +114,7 @@ def test_no_attendance_before_the_session_has_started(setup):
         f"{enrollment.trainee.name}：课次尚未开始（{ahead:%Y-%m-%d} 09:00 开始），不能记录考勤"
     ]
     with pytest.raises(ValidationError, match="课次尚未开始"):
-        attendance_self_record(session=s, user=_trainee_user(enrollment), action=CHECK_IN, face_checked=False)
+        _self(s, _trainee_user(enrollment), CHECK_IN, False)
     assert not Attendance.objects.exists()
 
 
@@ -253,6 +253,11 @@ def test_correcting_a_sign_out_voids_the_old_credit(setup):
     ]
 
 
+def _self(session, user, action, face_checked):
+    ticket = checkin_ticket(session_id=session.pk, action=action, user_id=user.pk)
+    return attendance_self_record(session=session, user=user, ticket=ticket, face_checked=face_checked)
+
+
 def _trainee_user(enrollment):
     from training.services.people import trainee_account_create
 
@@ -263,10 +268,10 @@ def test_qr_sign_in_and_out_by_the_trainee_is_not_manual(setup):
     project, oc, enrollment, staff = setup
     s = _session_now(oc)
     user = _trainee_user(enrollment)
-    first = attendance_self_record(session=s, user=user, action=CHECK_IN, face_checked=True)
-    again = attendance_self_record(session=s, user=user, action=CHECK_IN, face_checked=True)
+    first = _self(s, user, CHECK_IN, True)
+    again = _self(s, user, CHECK_IN, True)
     assert again.signed_in_at == first.signed_in_at  # a second scan keeps the first time
-    a = attendance_self_record(session=s, user=user, action=CHECK_OUT, face_checked=False)
+    a = _self(s, user, CHECK_OUT, False)
     assert (a.sign_in_method, a.sign_out_method, a.is_manual, a.recorded_by) == ("qr_face", "qr", False, user)
     # present for a moment only: nothing credited, and the credit says why
     assert _live(enrollment) == [] and a.credit.hours == 0
@@ -277,7 +282,7 @@ def test_qr_sign_out_needs_a_sign_in(setup):
     project, oc, enrollment, staff = setup
     s = builders.session(oc)
     with pytest.raises(ValidationError, match="您尚未签到，不能签退"):
-        attendance_self_record(session=s, user=_trainee_user(enrollment), action=CHECK_OUT, face_checked=False)
+        _self(s, _trainee_user(enrollment), CHECK_OUT, False)
 
 
 def test_whole_class_sign_in_with_one_reason_recorded_per_person(setup):
@@ -330,3 +335,36 @@ def test_attendance_sheet_is_refused_to_officers(client, setup):
     )
     assert "仅承办培训机构的工作人员可以记录" in response.content.decode()
     assert not s.attendances.exists()
+
+
+def test_the_self_service_door_needs_a_ticket_of_this_session_and_user(setup):
+    project, oc, enrollment, staff = setup
+    s = _session_now(oc)
+    user = _trainee_user(enrollment)
+    someone_else = checkin_ticket(session_id=s.pk, action=CHECK_IN, user_id=staff.pk)
+    with pytest.raises(ValidationError, match="二维码无效：不属于本课次或本人"):
+        attendance_self_record(session=s, user=user, ticket=someone_else, face_checked=False)
+    with pytest.raises(ValidationError, match="二维码无效：签名不符"):
+        attendance_self_record(session=s, user=user, ticket="made-up", face_checked=False)
+    assert not Attendance.objects.exists()
+
+
+def test_staff_typing_only_the_sign_out_keeps_the_trainees_qr_sign_in(setup):
+    project, oc, enrollment, staff = setup
+    s = _session_now(oc)
+    user = _trainee_user(enrollment)
+    signed_in = _self(s, user, CHECK_IN, True)
+    a = attendance_record(
+        session=s,
+        enrollment=enrollment,
+        signed_in_at=signed_in.signed_in_at,
+        signed_out_at=timezone.now(),
+        recorded_by=staff,
+        reason="签退时手机没电",
+    )
+    assert (a.sign_in_method, a.sign_out_method, a.is_manual, a.manual_reason) == (
+        "qr_face",
+        "manual",
+        True,
+        "签退时手机没电",
+    )

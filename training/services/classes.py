@@ -49,7 +49,7 @@ from training.rules import (
 )
 from training.scope import is_visible
 from training.selectors.policy import class_rule_values, rule_set_in_force
-from training.services.checkin import CHECK_IN, CHECK_OUT
+from training.services.checkin import CHECK_IN, checkin_ticket_verify
 from training.services.hours import hours_credit_attendance, hours_void
 
 
@@ -241,14 +241,18 @@ def attendance_record(
     if not (reason or "").strip():
         raise ValidationError(f"{enrollment.trainee.name}：手工录入考勤须填写原因（如：手机没电）")
     _lock_person(enrollment)
+    old = Attendance.objects.filter(session=session, enrollment=enrollment).first()
+    # A time the trainee produced by QR and left as it was stays theirs; what staff typed is manual.
+    kept_in = old is not None and old.signed_in_at == signed_in_at
+    kept_out = old is not None and old.signed_out_at is not None and old.signed_out_at == signed_out_at
     return _save(
         session=session,
         enrollment=enrollment,
         signed_in_at=signed_in_at,
         signed_out_at=signed_out_at,
         recorded_by=recorded_by,
-        in_method=AttendanceMethod.MANUAL,
-        out_method=AttendanceMethod.MANUAL,
+        in_method=old.sign_in_method if kept_in else AttendanceMethod.MANUAL,
+        out_method=old.sign_out_method if kept_out else AttendanceMethod.MANUAL,
         reason=reason,
         now=timezone.now(),
     )
@@ -298,11 +302,11 @@ def attendance_record_class(
 
 
 @transaction.atomic
-def attendance_self_record(*, session: ClassSession, user, action: str, face_checked: bool) -> Attendance:
-    """The trainee signs in or out themselves (a fresh QR code of the session was scanned; the caller checked the
-    code, and their face where they consented). The time is now; signing in twice keeps the first time."""
-    if action not in (CHECK_IN, CHECK_OUT):
-        raise ValidationError(f"未知的考勤动作：{action}")
+def attendance_self_record(*, session: ClassSession, user, ticket: str, face_checked: bool) -> Attendance:
+    """The trainee signs in or out themselves: `ticket` proves they scanned a fresh QR code of this session
+    (training.services.checkin); the caller (proctoring) checked their face where they consented. The time is
+    now; signing in twice keeps the first time."""
+    action = checkin_ticket_verify(session_id=session.pk, ticket=ticket, user_id=user.pk)
     enrollment = Enrollment.objects.filter(
         offline_class=session.offline_class, trainee_id=user.trainee_id, status=EnrollmentStatus.ACTIVE
     ).first()
