@@ -204,3 +204,24 @@ def test_before_the_start_the_screen_shows_no_code(client, running):
     client.force_login(staff)
     data = client.get(reverse("proctoring:attendance-qr", args=[ahead.pk]), {"format": "json"}).json()
     assert (data["started"], data["svg"]) == (False, "")
+
+
+def test_the_code_on_screen_encodes_the_check_in_url(client, running):
+    import segno
+
+    project, oc, session, staff = running
+    client.force_login(staff)
+    data = client.get(reverse("proctoring:attendance-qr", args=[session.pk]), {"format": "json"}).json()
+    assert data["url"].startswith(f"http://testserver/attendance/sessions/{session.pk}/scan/?t={session.pk}.in.")
+    assert data["svg"] == segno.make(data["url"], error="m").svg_inline(scale=6, border=2, dark="#000", light="#fff")
+    assert data["seconds"] == TOKEN_SECONDS
+
+
+def test_the_scanner_page_is_for_trainees(client, running):
+    project, oc, session, staff = running
+    _, user = _trainee(project, oc, consent=False)
+    client.force_login(user)
+    page = client.get(reverse("proctoring:attendance-scanner")).content.decode()
+    assert "js/attendance_scan.js" in page and "直接用手机相机扫描二维码" in page
+    client.force_login(staff)
+    assert client.get(reverse("proctoring:attendance-scanner")).status_code == 403

@@ -118,6 +118,7 @@ def test_admin_refuses_a_looser_provincial_rule_set(admin_client):
         "name": "山东省",
         "documentary_required": "on",
         "documentary_title": "生命重于泰山",
+        "max_offline_hours_per_day": "8",
         "class_rules-TOTAL_FORMS": "3",
         "class_rules-INITIAL_FORMS": "0",
     }
@@ -130,5 +131,9 @@ def test_admin_refuses_a_looser_provincial_rule_set(admin_client):
     assert "班组长：线下学时最低占比(%) 59.9，低于全国规定的 60" in response.content.decode()
     assert not RuleSet.objects.filter(region=province).exists()
     data["class_rules-2-min_offline_percent"] = "70"
+    data["max_offline_hours_per_day"] = "9"  # the admin door checks the daily maximum too
+    response = admin_client.post(url, data)
+    assert "班组长：每日线下学时上限 9，高于全国规定的 8" in response.content.decode()
+    data["max_offline_hours_per_day"] = "7"
     assert admin_client.post(url, data).status_code == 302
     assert rule_set_in_force(province, D(2024, 7, 1)).name == "山东省"
