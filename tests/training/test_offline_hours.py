@@ -114,6 +114,11 @@ def test_the_admin_cannot_type_hours_either(admin_client, provider):
     admin_client.post(url, data)
     session.refresh_from_db()
     assert session.hours == 1
+    data.update(start="06:00", end="22:00")  # nor schedule a day longer than the maximum
+    page = admin_client.post(url, data).content.decode()
+    assert "课次时长 16 学时，超过每日线下学时上限 8 学时" in page
+    session.refresh_from_db()
+    assert (session.start, session.hours) == (datetime.time(9), 1)
 
 
 # --- services and rules ---

@@ -1,14 +1,16 @@
 """Offline classes (班级), their sessions and attendance (SPEC 二(三)(四), 三(三))."""
 
 import datetime
+from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from training.models.people import PersonnelClass
-from training.rules import session_hours
+from training.rules import session_day_error, session_hours
 from training.scope import ScopePaths
 
 
@@ -105,9 +107,23 @@ class ClassSession(models.Model):
         return f"{self.offline_class.code} {self.date:%Y-%m-%d} {self.start:%H:%M}-{self.end:%H:%M}"
 
     def clean(self):
-        # Hours are never typed: every door (page, admin, import) gets them from the scheduled times.
-        if self.start and self.end:
-            self.hours = session_hours(start=self.start, end=self.end)
+        # Hours are never typed, and a class's day stays within the rule set's maximum: every door (page, admin,
+        # import) runs full_clean. The service calls it under a lock on the class, so two at once cannot both pass.
+        if not (self.start and self.end and self.date and self.offline_class_id):
+            return
+        self.hours = session_hours(start=self.start, end=self.end)
+        from training.selectors.policy import rule_set_in_force
+
+        project = self.offline_class.project
+        siblings = ClassSession.objects.filter(offline_class_id=self.offline_class_id, date=self.date)
+        reason = session_day_error(
+            hours=self.hours,
+            scheduled_that_day=sum(siblings.exclude(pk=self.pk).values_list("hours", flat=True), Decimal(0)),
+            max_per_day=rule_set_in_force(project.region, self.date).max_offline_hours_per_day,
+            label=f"{self.date:%Y-%m-%d} ",
+        )
+        if reason:
+            raise ValidationError(reason)
 
     def starts_at(self) -> datetime.datetime:
         return timezone.make_aware(datetime.datetime.combine(self.date, self.start))

@@ -42,7 +42,6 @@ from training.rules import (
     capacity_setting_error,
     hours_between,
     offline_credit,
-    session_day_error,
     session_hours,
     session_started_error,
     sessions_overlap_error,
@@ -103,14 +102,7 @@ def class_session_create(
         teacher=teacher,
         topic=topic,
     )
-    session.full_clean()  # derives the hours (ClassSession.clean)
-    max_per_day = rule_set_in_force(offline_class.project.region, date).max_offline_hours_per_day
-    scheduled = sum(offline_class.sessions.filter(date=date).values_list("hours", flat=True), Decimal(0))
-    reason = session_day_error(
-        hours=session.hours, scheduled_that_day=scheduled, max_per_day=max_per_day, label=f"{date:%Y-%m-%d} "
-    )
-    if reason:
-        raise ValidationError(reason)
+    session.full_clean()  # ClassSession.clean derives the hours and checks the day's maximum
     session.save()
     return session
 
