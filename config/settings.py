@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "channels",
     "axes",
     "import_export",
+    "pgtrigger",
     "training",
     "proctoring",
     "exams",
@@ -218,6 +219,19 @@ BIOMETRIC_SNAPSHOT_RETENTION_HOURS = env.float("BIOMETRIC_SNAPSHOT_RETENTION_HOU
 # The enrolment photo is kept 7 days, long enough for a reviewer to settle a disputed enrolment, then deleted;
 # the encrypted template stays until consent is withdrawn.
 BIOMETRIC_ENROLMENT_PHOTO_RETENTION_DAYS = env.float("BIOMETRIC_ENROLMENT_PHOTO_RETENTION_DAYS", default=7)
+# A new face far from the trainee's template waits for a reviewer (proctoring.review_template); its photo and the old
+# one are kept while the review is open, at most this many days, then the normal retention above applies.
+BIOMETRIC_TEMPLATE_REVIEW_DAYS = env.float("BIOMETRIC_TEMPLATE_REVIEW_DAYS", default=30)
+# Every image is checked from its header before it is decoded (proctoring.faces.load_image): at most this many
+# pixels (a 24-megapixel phone photo passes; a 20000×20000 "bomb" does not) and this many bytes. Pillow's own
+# Image.MAX_IMAGE_PIXELS is set to the same number (proctoring/apps.py).
+FACE_IMAGE_MAX_PIXELS = env.int("FACE_IMAGE_MAX_PIXELS", default=25_000_000)
+FACE_IMAGE_MAX_BYTES = env.int("FACE_IMAGE_MAX_BYTES", default=10 * 1024 * 1024)
+# A provider's bulk zip: its size, its number of photos and their total size once uncompressed are checked
+# before anything is extracted.
+FACE_BULK_MAX_ARCHIVE_BYTES = env.int("FACE_BULK_MAX_ARCHIVE_BYTES", default=500 * 1024 * 1024)
+FACE_BULK_MAX_FILES = env.int("FACE_BULK_MAX_FILES", default=5000)
+FACE_BULK_MAX_UNCOMPRESSED_BYTES = env.int("FACE_BULK_MAX_UNCOMPRESSED_BYTES", default=2 * 1024 * 1024 * 1024)
 CELERY_BEAT_SCHEDULE["purge-biometrics"] = {
     "task": "proctoring.tasks.purge_biometrics_task",
     "schedule": timedelta(hours=env.float("BIOMETRIC_PURGE_EVERY_HOURS", default=1)),

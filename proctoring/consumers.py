@@ -196,6 +196,10 @@ class StudyConsumer(AsyncJsonWebsocketConsumer):
         if event["session_id"] != self.session.pk:
             await self._end("已在其他窗口或设备开始学习，本页面的学习已结束", code=4001)
 
+    async def study_ended(self, event):
+        """The server ended this session (consent withdrawn: services.study.study_sessions_end_for_trainee)."""
+        await self._end(event["reason"], code=4002)
+
     async def _end(self, reason: str, code: int = 4000):
         await database_sync_to_async(study.study_session_end)(session_id=self.session.pk, reason=reason)
         await self.send_json({"type": "ended", "reason": reason})

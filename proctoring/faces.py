@@ -12,8 +12,12 @@ and the benchmark all call the functions below, so they share one detector, one 
 * Replay (`static`): a small grayscale signature of each frame is compared with the previous snapshot's. A live
   camera's frames always differ by small movements and sensor noise; a replayed still does not.
 
+Every image goes through `load_image`, the one safe loader: JPEG/PNG only, at most FACE_IMAGE_MAX_BYTES bytes and
+FACE_IMAGE_MAX_PIXELS pixels, both checked from the header before anything is decoded (`image_error` says why a
+file would be refused without decoding it).
+
 Settings (read at call time, never at import): FACE_TOLERANCE, FACE_MIN_SIZE, FACE_BLUR_THRESHOLD,
-FACE_STATIC_THRESHOLD, FACE_ENROL_MAX_SIDE.
+FACE_STATIC_THRESHOLD, FACE_ENROL_MAX_SIDE, FACE_IMAGE_MAX_PIXELS, FACE_IMAGE_MAX_BYTES.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from pathlib import Path
 
 import numpy as np
 from django.conf import settings
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -78,18 +83,74 @@ def tolerance() -> float:
     return float(_setting("FACE_TOLERANCE", 0.6))
 
 
-def load_image(source: bytes | str | Path) -> np.ndarray:
-    """Decode a JPEG/PNG (bytes or a path) into a contiguous RGB uint8 array, upright per its EXIF tag."""
+class ImageTooLarge(ImageUnreadable):
+    """More bytes or pixels than FACE_IMAGE_MAX_BYTES / FACE_IMAGE_MAX_PIXELS: refused before decoding."""
+
+
+def max_image_pixels() -> int:
+    return int(_setting("FACE_IMAGE_MAX_PIXELS", 25_000_000))
+
+
+def max_image_bytes() -> int:
+    return int(_setting("FACE_IMAGE_MAX_BYTES", 10 * 1024 * 1024))
+
+
+def _header(stream) -> Image.Image:
+    """The image with only its header read, by the JPEG or PNG reader itself: Image.open would run Pillow's own
+    guard first and refuse with an English message; ours below gives the sizes in Chinese."""
+    from PIL import JpegImagePlugin, PngImagePlugin
+
+    start = stream.read(8)
+    stream.seek(0)
+    if start.startswith(b"\xff\xd8\xff"):
+        return JpegImagePlugin.JpegImageFile(stream)
+    if start.startswith(b"\x89PNG\r\n\x1a\n"):
+        return PngImagePlugin.PngImageFile(stream)
+    raise ImageUnreadable(_("无法读取图像：只接受JPEG或PNG图像"))
+
+
+def _open_checked(source: bytes | str | Path) -> Image.Image:
+    """Read the image's header only and refuse it when it is too big in bytes or pixels, or not a JPEG/PNG.
+    Nothing is decoded here: a 100 KB file whose header claims 20000×20000 costs nothing."""
+    size = len(source) if isinstance(source, bytes | bytearray | memoryview) else Path(source).stat().st_size
+    if size > max_image_bytes():
+        raise ImageTooLarge(
+            _("图像过大（%(size)s，上限%(max)s）")
+            % {"size": filesizeformat(size), "max": filesizeformat(max_image_bytes())}
+        )
+    data = bytes(source) if isinstance(source, bytes | bytearray | memoryview) else Path(source).read_bytes()
+    image = _header(io.BytesIO(data))
+    width, height = image.size
+    if width * height > max_image_pixels():
+        raise ImageTooLarge(
+            _("图像尺寸过大（%(w)d×%(h)d，上限%(max)d像素）") % {"w": width, "h": height, "max": max_image_pixels()}
+        )
+    return image
+
+
+def image_error(source: bytes | str | Path) -> str | None:
+    """Why an image would be refused, read from its header alone (no decoding), or None."""
     try:
-        if isinstance(source, bytes | bytearray | memoryview):
-            image = Image.open(io.BytesIO(bytes(source)))
-        else:
-            image = Image.open(Path(source))
+        _open_checked(source)
+    except ImageUnreadable as exc:
+        return str(exc)
+    except (OSError, UnidentifiedImageError, ValueError, Image.DecompressionBombError) as exc:
+        return _("无法读取图像：%(error)s") % {"error": exc}
+    return None
+
+
+def load_image(source: bytes | str | Path) -> np.ndarray:
+    """The one safe image loader: decode a JPEG/PNG (bytes or a path) into a contiguous RGB uint8 array, upright
+    per its EXIF tag, after its byte size and pixel count were checked from the header (ImageTooLarge)."""
+    try:
+        image = _open_checked(source)
         image = ImageOps.exif_transpose(image)
         if image.mode != "RGB":
             image = image.convert("RGB")
         return np.ascontiguousarray(np.asarray(image, dtype=np.uint8))
-    except (OSError, UnidentifiedImageError, ValueError) as exc:
+    except ImageUnreadable:
+        raise
+    except (OSError, UnidentifiedImageError, ValueError, Image.DecompressionBombError) as exc:
         raise ImageUnreadable(_("无法读取图像：%(error)s") % {"error": exc}) from exc
 
 

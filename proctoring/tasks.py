@@ -20,20 +20,24 @@ def verify_snapshot(snapshot_id: int) -> dict:
 
     result = snapshot_verify(snapshot_id=snapshot_id)
     snapshot_session = _session_of(snapshot_id)
-    async_to_sync(get_channel_layer().group_send)(study_group(snapshot_session), {"type": "study.verdict", **result})
+    if snapshot_session is not None:  # None: the frame was deleted with the trainee's data; no page to tell
+        async_to_sync(get_channel_layer().group_send)(
+            study_group(snapshot_session), {"type": "study.verdict", **result}
+        )
     return result
 
 
-def _session_of(snapshot_id: int) -> int:
+def _session_of(snapshot_id: int) -> int | None:
     from proctoring.models import Snapshot
 
-    return Snapshot.objects.values_list("session_id", flat=True).get(pk=snapshot_id)
+    return Snapshot.objects.values_list("session_id", flat=True).filter(pk=snapshot_id).first()
 
 
 @shared_task(acks_late=True)
 def bulk_enrolment_task(job_id: int) -> dict:
-    """Enrol every photo of a provider's zip (proctoring.services.enrolment.bulk_enrolment_run)."""
-    from proctoring.services.enrolment import bulk_enrolment_run
+    """Enrol every photo of a provider's zip (proctoring.services.bulk_enrolment.bulk_enrolment_run); a job that
+    fails ends as failed with its reason, never stays running."""
+    from proctoring.services.bulk_enrolment import bulk_enrolment_run
 
     job = bulk_enrolment_run(job_id=job_id)
     return {"job": job.pk, "status": job.status, "processed": job.processed, "counts": job.counts()}

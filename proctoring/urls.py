@@ -1,6 +1,6 @@
 from django.urls import path
 
-from proctoring.views import attendance, consent, flags, study
+from proctoring.views import attendance, consent, flags, study, templates
 
 app_name = "proctoring"
 
@@ -12,6 +12,8 @@ urlpatterns = [
     path("faces/bulk/", consent.bulk_upload, name="bulk-upload"),
     path("faces/bulk/<int:pk>/", consent.bulk_job, name="bulk-job"),
     path("faces/photos/<int:pk>/", consent.enrolment_photo, name="enrolment-photo"),
+    path("faces/reviews/", templates.review_list, name="template-reviews"),
+    path("faces/reviews/<int:pk>/", templates.review_detail, name="template-review"),
     # Online study and flag review
     path("study/", study.lesson_list, name="study-list"),
     path("study/lesson/<int:lesson_id>/", study.study_page, name="study"),

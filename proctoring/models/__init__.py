@@ -10,7 +10,18 @@ from proctoring.models.study import (
     SnapshotVerdict,
     StudySession,
 )
-from proctoring.models.templates import BulkEnrolmentJob, BulkJobStatus, EnrolmentPhoto, EnrolmentSource, FaceTemplate
+from proctoring.models.templates import (
+    BulkEnrolmentJob,
+    BulkJobStatus,
+    EnrolmentPhoto,
+    EnrolmentSource,
+    FaceTemplate,
+    FaceTemplateEvent,
+    ReviewStatus,
+    TemplateAction,
+    TemplateChangeSource,
+    TemplateReview,
+)
 
 __all__ = [
     "BiometricConsent",
@@ -20,6 +31,11 @@ __all__ = [
     "EnrolmentPhoto",
     "EnrolmentSource",
     "FaceTemplate",
+    "FaceTemplateEvent",
+    "ReviewStatus",
+    "TemplateAction",
+    "TemplateChangeSource",
+    "TemplateReview",
     "ImageAccessLog",
     "ImageKind",
     "AppealStatus",

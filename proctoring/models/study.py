@@ -77,6 +77,7 @@ class SnapshotVerdict(models.TextChoices):
     MULTIPLE_FACES = "multiple_faces", _("多张人脸")
     STATIC = "static", _("静止画面（疑似翻拍）")
     MISSING = "missing", _("未按时上传")
+    NO_TEMPLATE = "no_template", _("无人脸基准（未核验）")
 
 
 class Snapshot(models.Model):
@@ -136,11 +137,20 @@ class Flag(models.Model):
 
     kind = models.CharField(_("类型"), max_length=16, choices=FlagKind.choices)
     verdict = models.CharField(_("核验结果"), max_length=16, choices=SnapshotVerdict.choices, blank=True)
+    # Empty for a proxy flag raised at enrolment (a new template matching another trainee's), before any study.
     session = models.ForeignKey(
-        StudySession, verbose_name=_("学习会话"), on_delete=models.PROTECT, related_name="flags"
+        StudySession, verbose_name=_("学习会话"), null=True, blank=True, on_delete=models.PROTECT, related_name="flags"
     )
     enrollment = models.ForeignKey(
         "training.Enrollment", verbose_name=_("项目学员"), on_delete=models.PROTECT, related_name="study_flags"
+    )
+    template_event = models.ForeignKey(
+        "proctoring.FaceTemplateEvent",
+        verbose_name=_("人脸采集记录"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="flags",
     )
     snapshots = models.ManyToManyField(Snapshot, verbose_name=_("证据抓拍"), related_name="flags")
     matched_trainee = models.ForeignKey(

@@ -1,5 +1,8 @@
-"""Biometric data at rest: the encrypted 128-d face template and the enrolment photo (kept for a short time)."""
+"""Biometric data at rest: the encrypted 128-d face template and the enrolment photo (kept for a short time);
+the append-only history of every template change, and replacements waiting for a reviewer."""
 
+import pgtrigger
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -12,6 +15,21 @@ class EnrolmentSource(models.TextChoices):
     BULK = "bulk", _("培训机构批量导入")
 
 
+class TemplateAction(models.TextChoices):
+    CREATED = "created", _("新建")
+    REPLACED = "replaced", _("替换")
+    DELETED = "deleted", _("删除")
+    HELD = "held", _("待复核（与原模板差异过大）")
+    REJECTED = "rejected", _("复核驳回")
+
+
+class TemplateChangeSource(models.TextChoices):
+    CAMERA = "camera", _("本人摄像头采集")
+    BULK = "bulk", _("培训机构批量导入")
+    REVIEW = "review", _("人工复核")
+    CONSENT = "consent", _("撤回同意或改为线下学习")
+
+
 class FaceTemplate(models.Model):
     """The reference face of one trainee, encrypted (proctoring.crypto), in its own table: nothing identifying
     but the link to the trainee. One per trainee; re-enrolment replaces it."""
@@ -22,6 +40,10 @@ class FaceTemplate(models.Model):
     encrypted = models.BinaryField(_("加密模板"))
     model_version = models.CharField(_("模型版本"), max_length=64)
     created_at = models.DateTimeField(_("采集时间"), auto_now_add=True)
+    # The photo it was made from (while retention keeps it): the "old photo" of a replacement review.
+    photo = models.ForeignKey(
+        "proctoring.EnrolmentPhoto", verbose_name=_("采集照片"), null=True, blank=True, on_delete=models.SET_NULL
+    )
 
     scope_paths = TRAINEE_SCOPE
 
@@ -66,7 +88,7 @@ class BulkJobStatus(models.TextChoices):
 
 class BulkEnrolmentJob(models.Model):
     """A provider's zip of photos named by ID number, processed by a Celery task; `results` has one row per file:
-    {"file", "id_number", "outcome": enrolled|refused|unknown_id|no_consent|unreadable, "reason"}."""
+    {"file", "id_number", "outcome": enrolled|refused|unknown_id|no_consent|has_template, "reason"}."""
 
     provider = models.ForeignKey(
         "training.Provider", verbose_name=_("培训机构"), null=True, blank=True, on_delete=models.PROTECT
@@ -89,6 +111,7 @@ class BulkEnrolmentJob(models.Model):
         verbose_name = _("批量人脸导入")
         verbose_name_plural = _("批量人脸导入")
         ordering = ["-created_at"]
+        permissions = [("bulk_enrol_faces", _("批量导入人脸照片"))]
 
     def __str__(self):
         return f"#{self.pk} {self.get_status_display()} {self.processed}/{self.total}"
@@ -98,3 +121,96 @@ class BulkEnrolmentJob(models.Model):
         for row in self.results:
             tally[row["outcome"]] = tally.get(row["outcome"], 0) + 1
         return tally
+
+
+class ReviewStatus(models.TextChoices):
+    PENDING = "pending", _("待复核")
+    APPROVED = "approved", _("已通过")
+    REJECTED = "rejected", _("已驳回")
+    CANCELLED = "cancelled", _("已作废")
+
+
+class TemplateReview(models.Model):
+    """A new face far from the trainee's template (beyond FACE_TOLERANCE): it takes effect only when an HR officer
+    or auditor approves it (permission proctoring.review_template). Until then the old template stays in force.
+    The new template waits here, encrypted; it is erased when the review is decided or cancelled."""
+
+    trainee = models.ForeignKey(
+        "training.Trainee", verbose_name=_("学员"), on_delete=models.CASCADE, related_name="template_reviews"
+    )
+    encrypted = models.BinaryField(_("加密的新模板"), blank=True, default=b"")
+    model_version = models.CharField(_("模型版本"), max_length=64)
+    distance = models.FloatField(_("与原模板距离"))
+    old_photo = models.ForeignKey(
+        EnrolmentPhoto, verbose_name=_("原照片"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    new_photo = models.ForeignKey(
+        EnrolmentPhoto, verbose_name=_("新照片"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("采集人"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    status = models.CharField(_("状态"), max_length=10, choices=ReviewStatus.choices, default=ReviewStatus.PENDING)
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("复核人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(_("复核时间"), null=True, blank=True)
+    review_reason = models.CharField(_("复核理由"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("提交时间"), auto_now_add=True)
+
+    scope_paths = TRAINEE_SCOPE
+
+    class Meta:
+        verbose_name = _("人脸模板替换复核")
+        verbose_name_plural = _("人脸模板替换复核")
+        ordering = ["-created_at"]
+        permissions = [("review_template", _("复核人脸模板替换"))]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["trainee"],
+                condition=models.Q(status="pending"),
+                name="template_review_one_pending_per_trainee",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.trainee} · {self.get_status_display()}"
+
+
+class FaceTemplateEvent(models.Model):
+    """Append-only history of a trainee's template: who created, replaced or deleted it, when, why, and how far
+    the new face is from the previous one (the trainee sees it on their home page). PostgreSQL refuses UPDATE and
+    DELETE of these rows."""
+
+    trainee = models.ForeignKey(
+        "training.Trainee", verbose_name=_("学员"), on_delete=models.PROTECT, related_name="template_events"
+    )
+    action = models.CharField(_("操作"), max_length=10, choices=TemplateAction.choices)
+    source = models.CharField(_("来源"), max_length=10, choices=TemplateChangeSource.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    reason = models.CharField(_("原因"), max_length=200)
+    distance = models.FloatField(_("与原模板距离"), null=True, blank=True)
+    review = models.ForeignKey(
+        TemplateReview, verbose_name=_("复核"), null=True, blank=True, on_delete=models.PROTECT, related_name="events"
+    )
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+
+    scope_paths = TRAINEE_SCOPE
+
+    class Meta:
+        verbose_name = _("人脸模板变更记录")
+        verbose_name_plural = _("人脸模板变更记录")
+        ordering = ["-created_at", "-pk"]
+        triggers = [
+            pgtrigger.Protect(name="face_template_event_append_only", operation=pgtrigger.Update | pgtrigger.Delete)
+        ]
+
+    def __str__(self):
+        return f"{self.trainee} · {self.get_action_display()} · {self.created_at:%Y-%m-%d %H:%M}"

@@ -46,6 +46,18 @@ def flag_raise_proxy(*, snapshot: Snapshot, matched_trainee_id: int, distance: f
     return flag
 
 
+def flag_raise_proxy_at_enrolment(*, enrollment, event, matched_trainee_id: int, distance: float) -> Flag:
+    """A new template matching another trainee's template in the same project or provider: a proxy flag before any
+    study (no session; the evidence is the template event and the enrolment photos)."""
+    return Flag.objects.create(
+        kind=FlagKind.PROXY,
+        enrollment=enrollment,
+        template_event=event,
+        matched_trainee_id=matched_trainee_id,
+        matched_distance=distance,
+    )
+
+
 def can_review(user) -> bool:
     return user.has_perm("proctoring.review_flag")
 
@@ -74,7 +86,7 @@ def flag_review(*, flag: Flag, reviewer, confirm: bool, reason: str) -> Flag:
     flag.reviewer = reviewer
     flag.reviewed_at = timezone.now()
     flag.review_reason = reason.strip()
-    if confirm and flag.kind == FlagKind.PROXY:
+    if confirm and flag.kind == FlagKind.PROXY and flag.session_id:  # a flag at enrolment has no hours to void
         flag.voided_rows = hours_void(source_prefix=flag.session.credit_source_prefix, reason=_void_reason(flag))
     flag.save()
     return flag
@@ -125,7 +137,7 @@ def flag_appeal_decide(*, flag: Flag, user, upheld: bool, reason: str) -> Flag:
     flag.appeal_reason = reason.strip()
     if upheld:
         flag.status = FlagStatus.DISMISSED
-        if flag.kind == FlagKind.PROXY and flag.voided_rows:
+        if flag.kind == FlagKind.PROXY and flag.voided_rows and flag.session_id:
             hours_restore(source_prefix=flag.session.credit_source_prefix, void_reason=_void_reason(flag))
     flag.save()
     return flag

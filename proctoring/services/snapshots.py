@@ -18,16 +18,21 @@ from proctoring.models import Snapshot, SnapshotVerdict, StudySession
 
 def proxy_candidates(session: StudySession) -> list[tuple[int, object]]:
     """(trainee id, template) of everyone else on a roster of the same project or of the same provider."""
+    return roster_templates(project=session.enrollment.project, exclude_trainee_id=session.trainee_id)
+
+
+def roster_templates(*, project, exclude_trainee_id: int) -> list[tuple[int, object]]:
+    """The candidates of the one proxy search: (trainee id, template) of everyone but `exclude_trainee_id` on a
+    roster of the project or of its provider. Used for study snapshots and for new templates at enrolment."""
     from proctoring.crypto import decrypt_template
     from proctoring.models import FaceTemplate
 
-    project = session.enrollment.project
     rosters = Q(trainee__enrollments__project=project)
     if project.provider_id:
         rosters |= Q(trainee__enrollments__project__provider_id=project.provider_id)
     rows = (
         FaceTemplate.objects.filter(rosters)
-        .exclude(trainee_id=session.trainee_id)
+        .exclude(trainee_id=exclude_trainee_id)
         .values_list("trainee_id", "encrypted")
         .distinct()
     )
@@ -65,11 +70,19 @@ def snapshot_verify(*, snapshot_id: int) -> dict:
     from proctoring.services.enrolment import template_for
     from proctoring.services.flags import flag_raise_failed_check, flag_raise_proxy
 
-    snapshot = Snapshot.objects.select_related("session__trainee", "session__enrollment__project").get(pk=snapshot_id)
+    snapshot = (
+        Snapshot.objects.select_related("session__trainee", "session__enrollment__project")
+        .filter(pk=snapshot_id)
+        .first()
+    )
+    if snapshot is None:  # deleted with the trainee's biometric data (consent withdrawn) before it was checked
+        return {"seq": None, "verdict": SnapshotVerdict.NO_TEMPLATE, "distance": None, "faces": 0, "proxy": False}
     if snapshot.verdict:
         return {"seq": snapshot.seq, "verdict": snapshot.verdict, "distance": snapshot.distance}
     session = snapshot.session
     reference = template_for(session.trainee)
+    if reference is None:
+        return _refuse_without_template(snapshot)
     image_bytes = snapshot_image_bytes(snapshot)
     try:
         check = faces.check_face(reference, image_bytes, previous_signature=_previous_signature(snapshot))
@@ -101,3 +114,16 @@ def snapshot_verify(*, snapshot_id: int) -> dict:
         "faces": count,
         "proxy": bool(matches),
     }
+
+
+def _refuse_without_template(snapshot: Snapshot) -> dict:
+    """The template vanished (consent withdrawn) after the frame was stored: a failed check that verifies nothing,
+    raises no flag (there is no face to compare with) and keeps no image."""
+    with transaction.atomic():
+        if snapshot.image:
+            snapshot.image.delete(save=False)
+        Snapshot.objects.filter(pk=snapshot.pk).update(
+            verdict=SnapshotVerdict.NO_TEMPLATE, image="", checked_at=timezone.now()
+        )
+        StudySession.objects.filter(pk=snapshot.session_id).update(checks_failed=F("checks_failed") + 1)
+    return {"seq": snapshot.seq, "verdict": SnapshotVerdict.NO_TEMPLATE, "distance": None, "faces": 0, "proxy": False}

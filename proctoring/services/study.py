@@ -97,6 +97,32 @@ def study_session_end(*, session_id: int, reason: str) -> bool:
     )
 
 
+def study_sessions_end_for_trainee(*, trainee_id: int, reason: str) -> list[int]:
+    """End every active session of the trainee now (e.g. consent withdrawn); after commit each open page is told
+    through the channel layer and closes (proctoring.consumers.StudyConsumer.study_ended). Returns their ids."""
+    from asgiref.sync import async_to_sync
+    from channels.layers import get_channel_layer
+
+    from proctoring.tasks import study_group
+
+    ended = list(
+        StudySession.objects.filter(trainee_id=trainee_id, status=SessionStatus.ACTIVE).values_list("pk", flat=True)
+    )
+    if not ended:
+        return []
+    StudySession.objects.filter(pk__in=ended).update(
+        status=SessionStatus.ENDED, ended_at=timezone.now(), end_reason=reason[:100]
+    )
+
+    def tell_pages():
+        layer = get_channel_layer()
+        for session_id in ended:
+            async_to_sync(layer.group_send)(study_group(session_id), {"type": "study.ended", "reason": reason})
+
+    transaction.on_commit(tell_pages)
+    return ended
+
+
 def study_session_is_active(session_id: int) -> bool:
     return StudySession.objects.filter(pk=session_id, status=SessionStatus.ACTIVE).exists()
 
@@ -135,8 +161,15 @@ def snapshot_upload_error(*, snapshot: Snapshot, user, image_bytes: bytes, now=N
 @transaction.atomic
 def snapshot_upload(*, snapshot_id: int, user, image_bytes: bytes) -> Snapshot:
     """Store the requested frame and queue its verification (after commit, so the worker sees the row)."""
+    from proctoring.services.enrolment import study_upload_refusal
     from proctoring.tasks import verify_snapshot
 
+    # Consent and template first, under the trainee's lock (the one a withdrawal takes): nothing is stored for a
+    # trainee who withdrew or has no reference face.
+    trainee_id = Snapshot.objects.values_list("session__trainee_id", flat=True).get(pk=snapshot_id)
+    trainee = Trainee.objects.select_for_update().get(pk=trainee_id)
+    if user.trainee_id == trainee.pk and (refusal := study_upload_refusal(trainee)):
+        raise ValidationError(refusal)
     snapshot = Snapshot.objects.select_for_update().select_related("session").get(pk=snapshot_id)
     if user.trainee_id != snapshot.session.trainee_id:
         raise PermissionDenied("抓拍：不是本人的学习会话")

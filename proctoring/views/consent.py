@@ -8,18 +8,22 @@
 - photo: a reviewer sees an enrolment photo after giving a reason; every view is logged.
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
+from proctoring import faces
 from proctoring.consent_text import CONSENT_TEXT_VERSION, consent_sections
-from proctoring.models import BulkEnrolmentJob, EnrolmentPhoto, ImageKind
+from proctoring.models import BulkEnrolmentJob, EnrolmentPhoto, ImageKind, TemplateReview
 from proctoring.services import consent as consent_services
 from proctoring.services.audit import image_access_log, may_view_biometric_images
-from proctoring.services.enrolment import bulk_enrolment_start, enrolment_photo_bytes, face_enrol, template_for
+from proctoring.services.bulk_enrolment import BULK_PERMISSION, bulk_enrolment_start
+from proctoring.services.enrolment import enrolment_photo_bytes, face_enrol, has_template
 from training.scope import visible
 
 CONSENT_ACTIONS = {
@@ -54,7 +58,7 @@ def consent_page(request):
         "sections": consent_sections(),
         "version": CONSENT_TEXT_VERSION,
         "current": consent_services.current_consent(trainee),
-        "enrolled": template_for(trainee) is not None,
+        "enrolled": has_template(trainee),
     }
     return render(request, "proctoring/consent.html", context)
 
@@ -72,20 +76,31 @@ def enrol_page(request):
         upload = request.FILES.get("image")
         if upload is None:
             return JsonResponse({"ok": False, "reason": _("人脸采集：缺少照片")}, status=400)
+        if upload.size > faces.max_image_bytes():  # not read into memory at all
+            return JsonResponse(
+                {"ok": False, "reason": _("人脸采集：%(reason)s") % {"reason": _too_big()}}, status=422
+            )
         try:
-            face_enrol(trainee=trainee, image_bytes=upload.read(), source="camera")
+            result = face_enrol(trainee=trainee, image_bytes=upload.read(), source="camera", actor=request.user)
         except ValidationError as error:
             status = 403 if error.code == "no_consent" else 422
             return JsonResponse({"ok": False, "reason": " ".join(error.messages)}, status=status)
+        if isinstance(result, TemplateReview):
+            message = _("新照片与原人脸模板差异较大，已提交人工复核；复核通过前仍使用原模板。")
+            return JsonResponse({"ok": True, "held": True, "message": message})
         return JsonResponse({"ok": True, "message": _("人脸采集成功，可以开始在线学习")})
     if not consent_services.has_biometric_consent(trainee):
         return redirect("proctoring:consent")
-    return render(request, "proctoring/enrol.html", {"enrolled": template_for(trainee) is not None})
+    return render(request, "proctoring/enrol.html", {"enrolled": has_template(trainee)})
+
+
+def _too_big() -> str:
+    return _("图像过大（上限%(max)s）") % {"max": filesizeformat(faces.max_image_bytes())}
 
 
 def _bulk_user(request):
     user = request.user
-    if not user.has_perm("proctoring.bulk_enrol_faces"):
+    if not user.has_perm(BULK_PERMISSION):
         raise PermissionDenied(_("只有培训机构工作人员可以批量导入人脸照片"))
     return user
 
@@ -105,7 +120,18 @@ def bulk_upload(request):
             else:
                 return redirect("proctoring:bulk-job", pk=job.pk)
     jobs = visible(user, BulkEnrolmentJob.objects.all())[:20]
-    return render(request, "proctoring/bulk_upload.html", {"jobs": jobs})
+    return render(request, "proctoring/bulk_upload.html", {"jobs": jobs, **_bulk_limits()})
+
+
+def _bulk_limits() -> dict:
+    mb = 1024 * 1024
+    return {
+        "max_archive_mb": settings.FACE_BULK_MAX_ARCHIVE_BYTES // mb,
+        "max_files": settings.FACE_BULK_MAX_FILES,
+        "max_uncompressed_mb": settings.FACE_BULK_MAX_UNCOMPRESSED_BYTES // mb,
+        "max_photo_mb": faces.max_image_bytes() // mb,
+        "max_pixels": faces.max_image_pixels(),
+    }
 
 
 @login_required

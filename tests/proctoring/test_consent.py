@@ -92,5 +92,5 @@ def test_withdrawal_during_analysis_wins(faces_dir):
     encoding = faces.reference_encoding(photo)  # analysis done while consent was in force
     consent_services.consent_withdraw(trainee=trainee)
     with pytest.raises(ValidationError, match="未同意人脸核验"):
-        enrolment._store(trainee, encoding, photo, "camera")
+        enrolment._store(trainee, encoding, photo, source="camera", actor=None, reason="")
     assert not FaceTemplate.objects.filter(trainee=trainee).exists()

@@ -13,13 +13,15 @@ from PIL import Image
 
 from proctoring import crypto, faces
 from proctoring.models import BulkEnrolmentJob, EnrolmentPhoto, FaceTemplate
+from proctoring.services.bulk_enrolment import bulk_enrolment_start
 from proctoring.services.consent import consent_give
-from proctoring.services.enrolment import bulk_enrolment_start, enrolment_photo_bytes, face_enrol, template_for
+from proctoring.services.enrolment import enrolment_photo_bytes, face_enrol, template_for
 from tests.factories import TraineeFactory, staff_user
 from tests.proctoring.face_frames import gradient_frame, jpeg
 from tests.training import builders
 from training.roles import Role
 from training.services.enrollments import enrollment_create
+from training.services.people import trainee_account_create
 
 pytestmark = pytest.mark.django_db
 
@@ -49,11 +51,13 @@ def test_enrol_stores_an_encrypted_template_and_the_photo(faces_dir):
     assert days == pytest.approx(7, abs=0.001)
 
 
-def test_re_enrolment_replaces_the_template(faces_dir):
+def test_re_enrolment_by_the_trainee_replaces_the_template(faces_dir):
     trainee = consenting_trainee()
-    face_enrol(trainee=trainee, image_bytes=(faces_dir / "obama.jpg").read_bytes())
-    face_enrol(trainee=trainee, image_bytes=(faces_dir / "obama2.jpg").read_bytes())
-    assert FaceTemplate.objects.filter(trainee=trainee).count() == 1
+    user = trainee_account_create(trainee=trainee, password="Pass-word-2024")
+    first = face_enrol(trainee=trainee, image_bytes=(faces_dir / "obama.jpg").read_bytes())
+    second = face_enrol(trainee=trainee, image_bytes=(faces_dir / "obama2.jpg").read_bytes(), actor=user)
+    assert second.pk == first.pk and FaceTemplate.objects.filter(trainee=trainee).count() == 1
+    assert np.allclose(template_for(trainee), faces.reference_encoding((faces_dir / "obama2.jpg").read_bytes()))
 
 
 def test_photo_not_kept_when_retention_is_zero(settings, faces_dir):

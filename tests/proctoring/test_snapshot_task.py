@@ -88,9 +88,10 @@ def test_face_of_another_account_on_the_same_project_is_a_proxy_flag(setup, face
     session, _ = study.study_session_start(trainee=second.trainee, lesson=lesson)
     snap = upload(session, second, jpeg_bytes(camera_frame(faces_dir / "obama2.jpg")))
     assert snap.verdict == "match"  # it is also this account's enrolled face
-    flag = Flag.objects.get(kind=FlagKind.PROXY)
+    flag = Flag.objects.get(kind=FlagKind.PROXY, session=session)
     assert flag.matched_trainee == first.trainee and flag.matched_distance < 0.5
     assert flag.enrollment.trainee == second.trainee
+    assert Flag.objects.get(kind=FlagKind.PROXY, session=None).matched_trainee == first.trainee  # at enrolment
 
 
 def test_different_people_on_the_same_project_raise_no_proxy_flag(setup, faces_dir):

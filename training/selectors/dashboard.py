@@ -27,6 +27,11 @@ from training.scope import binding_kind, region_subtree, visible
 HOME_PANELS: list = []
 
 
+# Sections that apps built on training add to the trainee's own home page, the same way: a function of the user
+# returning {"template": "<app>/<file>.html", ...its context...} or None.
+TRAINEE_HOME_SECTIONS: list = []
+
+
 def home_panels(user) -> list[dict]:
     return [panel for function in HOME_PANELS if (panel := function(user)) is not None]
 
@@ -167,7 +172,8 @@ def trainee_home(user) -> dict:
     enrollments = visible(user, Enrollment.objects.filter(trainee=trainee)).select_related(
         "project__provider", "project__region"
     )
-    return {"trainee": trainee, "enrollments": enrollments.order_by("-created_at")}
+    sections = [section for function in TRAINEE_HOME_SECTIONS if (section := function(user)) is not None]
+    return {"trainee": trainee, "enrollments": enrollments.order_by("-created_at"), "sections": sections}
 
 
 def removed_providers():
