@@ -8,19 +8,14 @@ recorded on the attendance ("扫码+人脸核验").
 
 from __future__ import annotations
 
-import io
-
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from PIL import Image, UnidentifiedImageError
 
 from proctoring import faces
 from proctoring.services.consent import has_biometric_consent
-from proctoring.services.enrolment import MAX_PHOTO_BYTES, template_for
+from proctoring.services.enrolment import template_for
 from training.services.checkin import checkin_ticket_verify
 from training.services.classes import attendance_self_record
-
-MAX_FRAME_PIXELS = 4096 * 4096
 
 
 def face_check_required(trainee) -> bool:
@@ -28,17 +23,11 @@ def face_check_required(trainee) -> bool:
 
 
 def _frame_error(image_bytes: bytes) -> str | None:
+    """Why the frame cannot be checked: missing, or refused by the one safe loader's size and pixel limits."""
     if not image_bytes:
         return _("人脸核验：缺少照片")
-    if len(image_bytes) > MAX_PHOTO_BYTES:
-        return _("人脸核验：照片过大（最大10MB）")
-    try:
-        width, height = Image.open(io.BytesIO(image_bytes)).size  # header only: no decoding of a huge image
-    except (OSError, UnidentifiedImageError):
-        return _("人脸核验：无法读取照片")
-    if width * height > MAX_FRAME_PIXELS:
-        return _("人脸核验：照片像素过多（%(w)d×%(h)d）") % {"w": width, "h": height}
-    return None
+    reason = faces.image_error(image_bytes)
+    return _("人脸核验：%(reason)s") % {"reason": reason} if reason else None
 
 
 VERDICT_REASONS = {
