@@ -13,6 +13,7 @@ from import_export import fields, resources, widgets
 from training.models import ChemicalPark, Enterprise, PersonnelClass, Provider, Region, Trainee
 from training.rosters import columns
 from training.scope import visible
+from training.tabular import chinese_labels, choice_labels
 from training.validators import normalize_credit_code, normalize_id_number, normalize_phone
 
 
@@ -87,20 +88,13 @@ class ChoiceLabelWidget(widgets.Widget):
         self.choices = list(choices)
         super().__init__(**kwargs)
 
-    def _labels(self) -> dict:
-        with translation.override("zh-hans"):
-            labels = {str(label): value for value, label in self.choices}
-        labels.update({str(label): value for value, label in self.choices})  # the active language too
-        return labels
-
     def clean(self, value, row=None, **kwargs):
         value = value.strip() if isinstance(value, str) else value
         if value in {v for v, _ in self.choices} or str(value) in {str(v) for v, _ in self.choices}:
             return next(v for v, _ in self.choices if str(v) == str(value))
-        labels = self._labels()
+        labels = choice_labels(self.choices)  # the same labels in every UI language, as the roster check
         if value not in labels:
-            with translation.override("zh-hans"):
-                expected = "、".join(str(label) for _, label in self.choices)
+            expected = "、".join(chinese_labels(self.choices))
             raise ValueError(f"未知类别“{value}”，应为：{expected}")
         return labels[value]
 

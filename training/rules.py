@@ -197,3 +197,14 @@ def looser_than_national_errors(*, regional: ClassRuleValues, national: ClassRul
     if national.documentary_required and not regional.documentary_required:
         errors.append(f"{label}不能取消必学专题片《{national.documentary_title}》")
     return errors
+
+
+def contract_scale_error(*, class_label: str, planned: int, enrolled: int, adding: int = 1) -> str | None:
+    """A project enrols at most the service contract's scale (计划培训人数) of each personnel class (三(一)): the
+    fund pays for the people contracted, not for whoever a roster adds."""
+    if enrolled + adding <= planned:
+        return None
+    return (
+        f"超出服务合同规模：{class_label}计划培训 {planned} 人，已报名 {enrolled} 人，"
+        f"再报名 {adding} 人将达 {enrolled + adding} 人"
+    )
