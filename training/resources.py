@@ -3,7 +3,8 @@
 Validation is the models' own: `clean_model_instances` runs full_clean on every row, so the field validators
 (ID number, credit code, phone) and constraints are the same as in forms and services. Foreign keys and the
 rows an import may update are limited to the importing user's scope. One bad row rolls back the whole file
-(`rollback_on_validation_errors`): nothing is half-written.
+(`rollback_on_validation_errors`): nothing is half-written. Files are checked before parsing (size, zip bomb) by
+the admin's formats (training/admin/uploads.py, training/tabular.py) and the row count again here.
 """
 
 from django.core.exceptions import ValidationError
@@ -13,7 +14,7 @@ from import_export import fields, resources, widgets
 from training.models import ChemicalPark, Enterprise, PersonnelClass, Provider, Region, Trainee
 from training.rosters import columns
 from training.scope import visible
-from training.tabular import chinese_labels, choice_labels
+from training.tabular import check_row_count, chinese_labels, choice_labels
 from training.validators import normalize_credit_code, normalize_id_number, normalize_phone
 
 
@@ -49,6 +50,7 @@ class ScopedResource(resources.ModelResource):
             raise ValidationError(named) from error
 
     def import_data(self, dataset, **kwargs):
+        check_row_count(len(dataset))  # the row limit of every spreadsheet (training/tabular.py)
         # Every door (admin confirm step, commands) rolls back the whole file when any row is invalid.
         kwargs.setdefault("rollback_on_validation_errors", True)
         return super().import_data(dataset, **kwargs)

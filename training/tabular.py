@@ -129,10 +129,15 @@ SAFE_FORMATS = [SafeCSV, SafeXLSX]
 ZIP_MAGIC = b"PK\x03\x04"
 _LOCAL_HEADER = struct.Struct("<4s5H3L2H")  # signature … file name length, extra field length
 _INFLATE_CHUNK = 1 << 16
+_INFLATE_OUT = 1 << 20
 
 
 class SpreadsheetError(ValueError):
     """The uploaded file is refused before (or instead of) parsing. The message is one line for people."""
+
+
+def _size(n: int) -> str:
+    return filesizeformat(n).replace("\xa0", " ")
 
 
 def size_error(size: int) -> str | None:
@@ -140,8 +145,8 @@ def size_error(size: int) -> str | None:
     if size <= limit:
         return None
     return _("文件过大：%(size)s，上限为%(limit)s（请拆分后分批上传）") % {
-        "size": filesizeformat(size),
-        "limit": filesizeformat(limit),
+        "size": _size(size),
+        "limit": _size(limit),
     }
 
 
@@ -171,17 +176,15 @@ def _inflated_size(archive: zipfile.ZipFile, raw: io.BytesIO, info: zipfile.ZipI
         if not chunk:
             break
         left -= len(chunk)
-        data = inflater.decompress(chunk, budget + 1 - total)
-        total += len(data)
-        while inflater.unconsumed_tail and total <= budget:
-            data = inflater.decompress(inflater.unconsumed_tail, budget + 1 - total)
-            total += len(data)
+        while chunk and total <= budget:  # at most 1 MiB of output at a time: memory stays flat
+            total += len(inflater.decompress(chunk, min(_INFLATE_OUT, budget + 1 - total)))
+            chunk = inflater.unconsumed_tail
     return total
 
 
 def _check_zip(data: bytes) -> None:
     max_members, max_total = settings.SPREADSHEET_MAX_MEMBERS, settings.SPREADSHEET_MAX_UNCOMPRESSED_BYTES
-    too_big = _("文件解压后过大（超过%(limit)s），不是正常的花名册表格") % {"limit": filesizeformat(max_total)}
+    too_big = _("文件解压后过大（超过%(limit)s），不是正常的花名册表格") % {"limit": _size(max_total)}
     raw = io.BytesIO(data)
     try:
         with zipfile.ZipFile(raw) as archive:

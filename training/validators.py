@@ -119,7 +119,9 @@ _HAN = "\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
 _LATIN = "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f"
 # Han characters; minority and foreign names add "·" between parts and Latin letters (with spaces, hyphens and
 # apostrophes inside a Latin name). A name starts and ends with a letter, so it never starts with = + - @.
-_NAME = re.compile(f"[{_HAN}{_LATIN}](?:[{_HAN}{_LATIN}·]|[ '\\-](?=[{_LATIN}])|\\.(?=[ {_LATIN}]|$))*(?<=[{_HAN}{_LATIN}.])")
+_NAME = re.compile(
+    f"[{_HAN}{_LATIN}](?:[{_HAN}{_LATIN}·]|[ '\\-](?=[{_LATIN}])|\\.(?=[ {_LATIN}]|$))*(?<=[{_HAN}{_LATIN}.])"
+)
 _SPACE_BY_HAN = re.compile(f"(?<=[{_HAN}·]) | (?=[{_HAN}·])")
 _NAME_DOTS = str.maketrans({"•": "·", "・": "·", "‧": "·", "∙": "·", "．": "·"})
 FORMULA_SIGNS = ("=", "+", "-", "@")
@@ -144,9 +146,7 @@ def name_error(value: str) -> str | None:
     if not _NAME.fullmatch(value):
         bad = sorted({ch for ch in value if not re.fullmatch(f"[{_HAN}{_LATIN}· '\\-.]", ch)})
         detail = _("含有不允许的字符：%(chars)s") % {"chars": " ".join(bad)} if bad else _("格式不对")
-        return str(
-            _("应为汉字；少数民族或外国人姓名可用“·”分隔，或用拉丁字母（%(detail)s）") % {"detail": detail}
-        )
+        return str(_("应为汉字；少数民族或外国人姓名可用“·”分隔，或用拉丁字母（%(detail)s）") % {"detail": detail})
     return None
 
 

@@ -55,7 +55,10 @@ def roster_template_xlsx() -> bytes:
     bold = book.add_format({"bold": True})
     tabular.write_rows(notes, [[_("列名"), _("填写要求")]], cell_format=bold)
     lines = [[column, str(text)] for column, text in c.INSTRUCTIONS]
-    lines += [[], [_("说明"), _("第1行为表头，请勿修改；第2行为示例，导入前请删除。也可另存为csv（UTF-8或GBK编码）上传。")]]
+    lines += [
+        [],
+        [_("说明"), _("第1行为表头，请勿修改；第2行为示例，导入前请删除。也可另存为csv（UTF-8或GBK编码）上传。")],
+    ]
     tabular.write_rows(notes, lines, first_row=1)
     book.close()
     return out.getvalue()

@@ -1,7 +1,7 @@
 """Writing a checked roster (issue 3 "Rosters"): trainees created or updated by ID number, enrolled in the project
 and class. One import run is one transaction: nothing is half-written. The project's contract (its scale) and the
-offline classes named in the file are locked (select_for_update, as enrollment_create locks them) before the capacity check, so a concurrent enrolment
-waits and cannot overfill a class.
+offline classes named in the file are locked (select_for_update, as enrollment_create locks them) before the
+check, so a concurrent enrolment waits and cannot overfill the contract or a class.
 
 New rows go in with bulk_create in batches (on PostgreSQL with COPY, which the database checks against the same
 constraints and is several times faster for rosters of tens of thousands); known people with bulk_update.
