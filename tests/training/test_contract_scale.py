@@ -106,3 +106,38 @@ def test_demo_contract_keeps_room_for_an_upload():
     contract = ServiceContract.objects.get(project__code="DEMO-DONGYING-2024")
     assert contract.planned_total == 300
     assert contract.project.enrollments.count() == 100
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_racing_enrolments_never_exceed_the_contract():
+    """Real concurrent transactions: the contract row is locked before counting, so 8 racers get 3 places."""
+    import threading
+
+    from django.db import connection
+
+    project = builders.project()
+    _contract(project, class2=3)
+    trainees = [builders.trainee(SM) for _ in range(8)]
+    barrier, outcomes = threading.Barrier(len(trainees)), []
+
+    def enrol(trainee):
+        try:
+            barrier.wait(timeout=10)
+            enrollment_create(project=project, trainee=trainee)
+            outcomes.append("ok")
+        except ValidationError as exc:
+            outcomes.append(exc.messages[0])
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=enrol, args=(t,)) for t in trainees]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert outcomes.count("ok") == 3
+    assert set(outcomes) - {"ok"} == {
+        "超出服务合同规模：专职安全管理人员计划培训 3 人，已报名 3 人，再报名 1 人将达 4 人"
+    }
+    assert Enrollment.objects.filter(project=project).count() == 3

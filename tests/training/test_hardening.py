@@ -76,6 +76,21 @@ def test_pages_send_a_content_security_policy_and_have_no_inline_scripts(client)
         assert not INLINE_HANDLER.search(html), url
 
 
+def test_admin_pages_run_under_the_policy_too(client):
+    client.force_login(staff_user(Role.ADMIN))
+    for url in [
+        "/admin/",
+        "/admin/training/trainee/",
+        "/admin/training/trainee/import/",
+        "/admin/training/trainee/add/",
+    ]:
+        response = client.get(url)
+        html = response.content.decode()
+        assert response.status_code == 200 and "Content-Security-Policy" in response, url
+        assert not INLINE_SCRIPT.search(html), url
+        assert not INLINE_HANDLER.search(html), url
+
+
 def test_an_unknown_plan_action_is_an_error_not_saved(client):
     project = builders.project()
     plan = plan_submit(plan=builders.plan(project, PersonnelClass.SAFETY_MANAGER), by=builders.provider_staff(project))
