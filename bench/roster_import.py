@@ -60,7 +60,7 @@ from training.models import (  # noqa: E402
 from training.rosters import columns as c  # noqa: E402
 from training.rosters.reading import read_roster  # noqa: E402
 from training.rosters.service import roster_import  # noqa: E402
-from training.validators import build_credit_code, build_id_number  # noqa: E402
+from training.validators import build_credit_code, build_id_number, build_name  # noqa: E402
 
 COUNTIES = ["370502", "370503", "370505", "370522", "370523"]
 LABEL = {value: str(label) for value, label in PersonnelClass.choices}
@@ -141,7 +141,7 @@ def generate_rows(n: int, enterprises):
             class_code = f"BENCH-{pc}-{k:04d}"
         rows.append(
             {
-                c.NAME: f"学员{i}",
+                c.NAME: build_name(i),
                 c.ID_NUMBER: build_id_number(COUNTIES[i % 5], birth, 100 + (i % 50) * 17),
                 c.PERSONNEL_CLASS: LABEL[pc],
                 c.CREDIT_CODE: credit_code,

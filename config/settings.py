@@ -8,6 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -55,6 +56,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     # Last, as django-axes asks: it turns a lockout into the lockout response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -72,6 +74,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "csp.context_processors.nonce",
             ],
         },
     },
@@ -106,11 +109,17 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# Failed sign-ins are throttled by django-axes: after AXES_FAILURE_LIMIT failures for one account from one
-# address, that pair is locked out for AXES_COOLOFF_MINUTES.
+# Failed sign-ins are throttled by django-axes: after AXES_FAILURE_LIMIT failures for one account (from any
+# address: a distributed attack on one account locks it), or from one address and browser (one machine trying
+# many accounts), that account or address is locked out for AXES_COOLOFF_MINUTES.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = ["username", ["ip_address", "user_agent"]]
+# The client address behind a load balancer (README "Sign-in throttling behind a load balancer"). By default only
+# REMOTE_ADDR counts, which a client cannot forge; set these only when a proxy you run sets the header.
+AXES_IPWARE_META_PRECEDENCE_ORDER = env.list("AXES_IPWARE_META_PRECEDENCE_ORDER", default=["REMOTE_ADDR"])
+AXES_IPWARE_PROXY_COUNT = env.int("AXES_IPWARE_PROXY_COUNT", default=None)
+AXES_IPWARE_PROXY_TRUSTED_IPS = env.list("AXES_IPWARE_PROXY_TRUSTED_IPS", default=[]) or None
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 
@@ -139,6 +148,17 @@ STORAGES = {
 # Large roster files are processed from a temporary file, never held in memory whole.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
+
+# --- Uploaded spreadsheets (training/tabular.py check_spreadsheet, every door: web, Celery, command, admin) ---
+# 100,000 roster rows are about 10 MB of csv, 3 MB of xlsx that inflates to 33-70 MB.
+SPREADSHEET_MAX_BYTES = env.int("SPREADSHEET_MAX_BYTES", default=20 * 1024 * 1024)
+SPREADSHEET_MAX_UNCOMPRESSED_BYTES = env.int("SPREADSHEET_MAX_UNCOMPRESSED_BYTES", default=200 * 1024 * 1024)
+SPREADSHEET_MAX_MEMBERS = env.int("SPREADSHEET_MAX_MEMBERS", default=200)  # an Excel workbook has 10-30 parts
+SPREADSHEET_MAX_ROWS = env.int("SPREADSHEET_MAX_ROWS", default=100_000)
+# A roster task that runs longer than this (seconds) is stopped and its upload marked failed with the reason.
+ROSTER_TASK_SOFT_TIME_LIMIT = env.int("ROSTER_TASK_SOFT_TIME_LIMIT", default=1800)
+# Admin exports: import-export strips a leading "="; training/tabular.py SafeCSV/SafeXLSX neutralise = + - @ too.
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
 
 # --- Redis: channel layer, Celery broker and cache. Unset means everything runs inside one process. ---
 REDIS_URL = env.str("REDIS_URL", default="")
@@ -171,6 +191,11 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {}
+# A roster task that runs too long raises SoftTimeLimitExceeded and its upload ends as failed, with the reason.
+CELERY_TASK_ANNOTATIONS = {
+    name: {"soft_time_limit": ROSTER_TASK_SOFT_TIME_LIMIT}
+    for name in ("training.tasks.roster_check_task", "training.tasks.roster_commit_task")
+}
 
 # --- Security: on whenever DEBUG is off (manage.py check --deploy passes) ---
 if not DEBUG:
@@ -185,6 +210,24 @@ SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Content-Security-Policy (django-csp): scripts only from our static files (or a nonce), no inline handlers; the
+# camera pages draw the webcam stream (mediastream:) and captured frames (blob:) on the page; websockets and
+# uploads go to this origin only ('self' covers ws:/wss: of the same host and port).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, "'unsafe-inline'"],  # style="width: 40%" attributes of progress bars
+        "img-src": [SELF, "data:", "blob:"],
+        "media-src": [SELF, "blob:", "mediastream:"],
+        "connect-src": [SELF],
+        "font-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 LOGGING = {
     "version": 1,

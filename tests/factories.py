@@ -8,7 +8,7 @@ import factory
 from training.models import EnterpriseKind, PersonnelClass, ProviderKind, Region, RegionLevel
 from training.roles import Role
 from training.services import organisations, people
-from training.validators import build_credit_code, build_id_number
+from training.validators import build_credit_code, build_id_number, build_name
 
 _seq = itertools.count(1)
 
@@ -73,7 +73,7 @@ class TraineeFactory(ServiceFactory):
         model = "training.Trainee"
 
     service = staticmethod(people.trainee_create)
-    name = factory.Sequence(lambda n: f"学员{n}")
+    name = factory.Sequence(lambda n: build_name(n))
     enterprise = factory.SubFactory(EnterpriseFactory)
     id_number = factory.LazyAttribute(
         lambda o: build_id_number(

@@ -3,7 +3,8 @@
 Validation is the models' own: `clean_model_instances` runs full_clean on every row, so the field validators
 (ID number, credit code, phone) and constraints are the same as in forms and services. Foreign keys and the
 rows an import may update are limited to the importing user's scope. One bad row rolls back the whole file
-(`rollback_on_validation_errors`): nothing is half-written.
+(`rollback_on_validation_errors`): nothing is half-written. Files are checked before parsing (size, zip bomb) by
+the admin's formats (training/admin/uploads.py, training/tabular.py) and the row count again here.
 """
 
 from django.core.exceptions import ValidationError
@@ -13,6 +14,7 @@ from import_export import fields, resources, widgets
 from training.models import ChemicalPark, Enterprise, PersonnelClass, Provider, Region, Trainee
 from training.rosters import columns
 from training.scope import visible
+from training.tabular import check_row_count, chinese_labels, choice_labels
 from training.validators import normalize_credit_code, normalize_id_number, normalize_phone
 
 
@@ -48,6 +50,7 @@ class ScopedResource(resources.ModelResource):
             raise ValidationError(named) from error
 
     def import_data(self, dataset, **kwargs):
+        check_row_count(len(dataset))  # the row limit of every spreadsheet (training/tabular.py)
         # Every door (admin confirm step, commands) rolls back the whole file when any row is invalid.
         kwargs.setdefault("rollback_on_validation_errors", True)
         return super().import_data(dataset, **kwargs)
@@ -87,20 +90,13 @@ class ChoiceLabelWidget(widgets.Widget):
         self.choices = list(choices)
         super().__init__(**kwargs)
 
-    def _labels(self) -> dict:
-        with translation.override("zh-hans"):
-            labels = {str(label): value for value, label in self.choices}
-        labels.update({str(label): value for value, label in self.choices})  # the active language too
-        return labels
-
     def clean(self, value, row=None, **kwargs):
         value = value.strip() if isinstance(value, str) else value
         if value in {v for v, _ in self.choices} or str(value) in {str(v) for v, _ in self.choices}:
             return next(v for v, _ in self.choices if str(v) == str(value))
-        labels = self._labels()
+        labels = choice_labels(self.choices)  # the same labels in every UI language, as the roster check
         if value not in labels:
-            with translation.override("zh-hans"):
-                expected = "、".join(str(label) for _, label in self.choices)
+            expected = "、".join(chinese_labels(self.choices))
             raise ValueError(f"未知类别“{value}”，应为：{expected}")
         return labels[value]
 

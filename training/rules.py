@@ -283,3 +283,14 @@ def offline_credit(
     if left_in_plan < min(present, session, left_today) and hours == left_in_plan:
         reasons.append(f"培训计划的{kind_label}课程共 {fmt(plan_hours)} 学时，已记 {fmt(credited_of_kind)}")
     return OfflineCredit(hours=max(hours, Decimal(0)).quantize(CENT, rounding=ROUND_DOWN), reasons=tuple(reasons))
+
+
+def contract_scale_error(*, class_label: str, planned: int, enrolled: int, adding: int = 1) -> str | None:
+    """A project enrols at most the service contract's scale (计划培训人数) of each personnel class (三(一)): the
+    fund pays for the people contracted, not for whoever a roster adds."""
+    if enrolled + adding <= planned:
+        return None
+    return (
+        f"超出服务合同规模：{class_label}计划培训 {planned} 人，已报名 {enrolled} 人，"
+        f"再报名 {adding} 人将达 {enrolled + adding} 人"
+    )

@@ -112,6 +112,50 @@ def validate_credit_code(value: str) -> None:
         raise ValidationError(error, code="invalid_credit_code")
 
 
+# --- Names (三(三) 实名制, as on the resident ID card) ----------------------------------------------------------
+
+NAME_MAX_LENGTH = 64  # Trainee.name max_length
+_HAN = "\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+_LATIN = "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f"
+# Han characters; minority and foreign names add "·" between parts and Latin letters (with spaces, hyphens and
+# apostrophes inside a Latin name). A name starts and ends with a letter, so it never starts with = + - @.
+_NAME = re.compile(
+    f"[{_HAN}{_LATIN}](?:[{_HAN}{_LATIN}·]|[ '\\-](?=[{_LATIN}])|\\.(?=[ {_LATIN}]|$))*(?<=[{_HAN}{_LATIN}.])"
+)
+_SPACE_BY_HAN = re.compile(f"(?<=[{_HAN}·]) | (?=[{_HAN}·])")
+_NAME_DOTS = str.maketrans({"•": "·", "・": "·", "‧": "·", "∙": "·", "．": "·"})
+FORMULA_SIGNS = ("=", "+", "-", "@")
+
+
+def normalize_name(value: str) -> str:
+    """Spaces around the name dropped (and next to Han characters), look-alike middle dots made "·"."""
+    # "张  三" (spaces to align two-character names in Excel) is 张三: ID card names have no spaces.
+    return _SPACE_BY_HAN.sub("", " ".join(str(value or "").split()).translate(_NAME_DOTS))
+
+
+def name_error(value: str) -> str | None:
+    """The reason a person's name is refused, or None: Han characters, "·" and Latin letters only, never a
+    leading = + - @ (a spreadsheet would run it as a formula)."""
+    value = normalize_name(value)
+    if not value:
+        return str(_("不能为空"))
+    if len(value) > NAME_MAX_LENGTH:
+        return str(_("不能超过%(n)d个字符（实为%(m)d个）") % {"n": NAME_MAX_LENGTH, "m": len(value)})
+    if value.startswith(FORMULA_SIGNS):
+        return str(_("不能以 = + - @ 开头（电子表格会把它当作公式）"))
+    if not _NAME.fullmatch(value):
+        bad = sorted({ch for ch in value if not re.fullmatch(f"[{_HAN}{_LATIN}· '\\-.]", ch)})
+        detail = _("含有不允许的字符：%(chars)s") % {"chars": " ".join(bad)} if bad else _("格式不对")
+        return str(_("应为汉字；少数民族或外国人姓名可用“·”分隔，或用拉丁字母（%(detail)s）") % {"detail": detail})
+    return None
+
+
+def validate_name(value: str) -> None:
+    error = name_error(value)
+    if error:
+        raise ValidationError(error, code="invalid_name")
+
+
 # --- Mobile numbers ------------------------------------------------------------------------------------
 
 _MOBILE = re.compile(r"1[3-9]\d{9}")
@@ -157,6 +201,13 @@ def validate_division_code(value: str) -> None:
 
 
 # --- Building valid identifiers (demo data, tests, benchmarks) -----------------------------------------
+
+_HAN_DIGITS = "〇一二三四五六七八九"
+
+
+def build_name(sequence: int, prefix: str = "学员") -> str:
+    """A valid name for generated people: 学员 followed by the number in Han digits (学员一二)."""
+    return prefix + "".join(_HAN_DIGITS[int(d)] for d in str(sequence))
 
 
 def build_id_number(division_code: str, birth: datetime.date, sequence: int) -> str:

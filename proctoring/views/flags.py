@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 
 from proctoring.models import Flag, FlagKind, FlagStatus, ImageKind, Snapshot
 from proctoring.selectors.study import confirmed_proxies_by_provider, flag_counts, flags_for
@@ -56,6 +57,8 @@ def flag_detail(request, pk: int):
                 )
             elif action == "appeal":
                 flag_services.flag_appeal(flag=flag, user=request.user, text=request.POST.get("text", ""))
+            else:
+                raise ValidationError(_("未知的操作“%(action)s”，未保存任何内容") % {"action": action or ""})
             messages.success(request, "已保存")
         except ValidationError as error:
             messages.error(request, "；".join(error.messages))

@@ -44,6 +44,11 @@ def _page_state(page, tmp_path) -> str:
     return f"page: {state}\nserver log:\n{(tmp_path / 'daphne.log').read_text()[-3000:]}"
 
 
+def _watch_csp(page, violations: list) -> None:
+    """Collect what the Content-Security-Policy blocked (issue 7): the camera pages must work under it."""
+    page.on("console", lambda m: "Content Security Policy" in m.text and violations.append(m.text))
+
+
 def _sign_in(page, base, account):
     page.goto(f"{base}/login/")
     page.fill("input[name=username]", account["username"])
@@ -64,6 +69,7 @@ def test_study_credits_the_enrolled_person_and_flags_another(tmp_path, faces_dir
             ("other", "E2E_STUDY_FACE_OTHER", "biden.jpg", 90),
         ]
     }
+    violations = []
     with live_server(tmp_path, **SERVER_SETTINGS) as (base, env), sync_playwright() as pw:
         account = run_json(env, "seed")
         own_lesson, other_lesson = account["lessons"]
@@ -71,6 +77,7 @@ def test_study_credits_the_enrolled_person_and_flags_another(tmp_path, faces_dir
         # 1. consent and enrolment through the camera
         browser = _browser(pw, chromium_path, cameras["enrol"])
         page = browser.new_page(locale="zh-CN")  # Chinese UI (English exists and Chromium asks for en-US)
+        _watch_csp(page, violations)
         _sign_in(page, base, account)
         page.goto(f"{base}/faces/consent/")
         page.click("button[value=consent]")
@@ -83,8 +90,10 @@ def test_study_credits_the_enrolled_person_and_flags_another(tmp_path, faces_dir
         # 2. the same person studies: verified time is credited (≥ 36 s makes 0.01 h in the ledger)
         browser = _browser(pw, chromium_path, cameras["same"])
         page = browser.new_page(locale="zh-CN")  # Chinese UI (English exists and Chromium asks for en-US)
+        _watch_csp(page, violations)
         _sign_in(page, base, account)
-        page.goto(f"{base}/study/lesson/{own_lesson}/")
+        study_page = page.goto(f"{base}/study/lesson/{own_lesson}/")
+        assert "media-src 'self' blob: mediastream:" in study_page.headers["content-security-policy"]
         page.click("#start-study")
         expect(page.locator("#study-state")).to_have_text("学习中", timeout=20_000)
         try:
@@ -109,6 +118,7 @@ def test_study_credits_the_enrolled_person_and_flags_another(tmp_path, faces_dir
         browser.close()
 
         result = run_json(env, "report", str(own_lesson), str(other_lesson))
+    assert violations == []
     own, other = result[str(own_lesson)], result[str(other_lesson)]
     assert own["credited_seconds"] >= 36 and own["hours"] and own["watched_seconds"] >= 36, own
     assert set(own["verdicts"]) == {"match"} and own["flags"] == [], own

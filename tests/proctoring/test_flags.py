@@ -258,3 +258,14 @@ def test_the_first_reviewer_cannot_decide_the_appeal_against_his_own_review_on_t
     client.post(url, {"action": "reject", "reason": "证据充分"})
     flag.refresh_from_db()
     assert (flag.appeal_status, flag.reviewer, flag.appeal_decided_by) == ("rejected", first, second)
+
+
+def test_an_unknown_action_is_an_error_not_saved(case, client):
+    """Issue 7, finding 14: a mistyped or forged action used to answer "已保存" and save nothing."""
+    proj, _twin, _session, flag, _snap = case
+    client.force_login(staff_user(Role.HR_OFFICER, region=proj.region))
+    response = client.post(
+        reverse("proctoring:flag-detail", args=[flag.pk]), {"action": "confirmm", "reason": "代学"}, follow=True
+    )
+    assert [str(m) for m in response.context["messages"]] == ["未知的操作“confirmm”，未保存任何内容"]
+    assert Flag.objects.get(pk=flag.pk).status == flag.status

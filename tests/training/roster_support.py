@@ -11,7 +11,7 @@ from tests.factories import EnterpriseFactory, region_tree
 from tests.training import builders
 from training.models import PersonnelClass
 from training.rosters import columns as c
-from training.validators import build_id_number
+from training.validators import build_id_number, build_name
 
 _seq = itertools.count(1)
 LABEL = {value: str(label) for value, label in PersonnelClass.choices}
@@ -24,7 +24,7 @@ def new_id_number() -> str:
 
 def row(enterprise, **overrides) -> dict:
     values = {
-        c.NAME: f"学员{next(_seq)}",
+        c.NAME: build_name(next(_seq)),
         c.ID_NUMBER: new_id_number(),
         c.PERSONNEL_CLASS: LABEL[PersonnelClass.SAFETY_MANAGER],
         c.CREDIT_CODE: enterprise.credit_code,

@@ -220,7 +220,7 @@ def _export(client, model_name):
     admin_class, _ = EXPORTED[model_name]
     resource = admin_class.resource_classes[0]
     formats = [f for f in admin_class(MODELS[model_name], None).get_export_formats()]
-    data = {"format": str(formats.index(CSV)), "resource": "0"}
+    data = {"format": str(next(i for i, f in enumerate(formats) if issubclass(f, CSV))), "resource": "0"}
     data |= {f"{resource.__name__.lower()}_{field}": "on" for field in resource().get_export_order()}
     return client.post(_admin_url(model_name, "export"), data)
 

@@ -12,7 +12,7 @@ from training.roles import Role
 from training.services import organisations, people
 from training.services.enrollments import enrollment_create
 from training.services.projects import project_create
-from training.validators import build_id_number
+from training.validators import build_id_number, build_name
 from training.views import PAGE_SIZE
 
 pytestmark = pytest.mark.django_db
@@ -48,7 +48,7 @@ def test_trainee_list_paginates_and_masks_id_numbers(officer_client):
         for n in range(PAGE_SIZE + 3)
     ]
     for n, number in enumerate(numbers):
-        TraineeFactory(enterprise=enterprise, id_number=number, name=f"学员{n:03d}")
+        TraineeFactory(enterprise=enterprise, id_number=number, name=build_name(n))
     first = officer_client.get(reverse("trainee-list"))
     assert len(first.context["page"]) == PAGE_SIZE
     assert "第 1 / 2 页" in first.content.decode()

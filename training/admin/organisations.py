@@ -4,6 +4,7 @@ from import_export.admin import ImportExportModelAdmin
 
 from training.admin.actions import reason_action
 from training.admin.scoped import ScopedAdminMixin
+from training.admin.uploads import SpreadsheetAdminMixin
 from training.models import ChemicalPark, Enterprise, Provider, ProviderStatus, Region, Teacher
 from training.resources import EnterpriseResource, ProviderResource
 from training.services.organisations import provider_set_status
@@ -23,7 +24,7 @@ class ChemicalParkAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Enterprise)
-class EnterpriseAdmin(ScopedAdminMixin, ImportExportModelAdmin):
+class EnterpriseAdmin(SpreadsheetAdminMixin, ScopedAdminMixin, ImportExportModelAdmin):
     resource_classes = [EnterpriseResource]
     list_display = ["name", "credit_code", "region", "park", "kind", "major_hazard"]
     list_filter = ["kind", "major_hazard"]
@@ -42,7 +43,7 @@ def _set_status(status: ProviderStatus, name: str, description, prompt):
 
 
 @admin.register(Provider)
-class ProviderAdmin(ScopedAdminMixin, ImportExportModelAdmin):
+class ProviderAdmin(SpreadsheetAdminMixin, ScopedAdminMixin, ImportExportModelAdmin):
     """A provider's status changes only through provider_set_status (an action asking for the reason): removal
     (退出) is published with its public reason on /public/removed-providers/ (SPEC 三(三))."""
 

@@ -4,12 +4,13 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
 
 from training.admin.scoped import ScopedAdminMixin
+from training.admin.uploads import SpreadsheetAdminMixin
 from training.models import Trainee, User
 from training.resources import TraineeResource
 
 
 @admin.register(Trainee)
-class TraineeAdmin(ScopedAdminMixin, ImportExportModelAdmin):
+class TraineeAdmin(SpreadsheetAdminMixin, ScopedAdminMixin, ImportExportModelAdmin):
     resource_classes = [TraineeResource]
     list_display = ["name", "masked_id_number", "personnel_class", "enterprise", "new_or_transferred"]
     list_filter = ["personnel_class", "new_or_transferred"]

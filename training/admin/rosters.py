@@ -4,30 +4,13 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportMixin
-from import_export.formats.base_formats import CSV, XLSX
 from import_export.forms import ConfirmImportForm, ImportForm
 
 from training.admin.scoped import ScopedAdminMixin
+from training.admin.uploads import SpreadsheetAdminMixin
 from training.models import RosterImport, TrainingProject
-from training.rosters.reading import decode_csv
 from training.rosters.resource import RosterResource
 from training.scope import visible
-
-
-class RosterCSV(CSV):
-    """csv read as bytes and decoded like every other roster door: UTF-8 (with or without BOM), else GBK
-    (GB18030), which is what a Chinese Excel saves. import-export would otherwise insist on UTF-8."""
-
-    def is_binary(self):
-        return True
-
-    def get_read_mode(self):
-        return "rb"
-
-    def create_dataset(self, in_stream):
-        if isinstance(in_stream, bytes | bytearray):
-            in_stream = decode_csv(bytes(in_stream))
-        return super().create_dataset(in_stream)
 
 
 class RosterImportForm(ImportForm):
@@ -39,13 +22,12 @@ class RosterConfirmForm(ConfirmImportForm):
 
 
 @admin.register(RosterImport)
-class RosterImportAdmin(ScopedAdminMixin, ImportMixin, admin.ModelAdmin):
+class RosterImportAdmin(SpreadsheetAdminMixin, ScopedAdminMixin, ImportMixin, admin.ModelAdmin):
     """Uploads made on the web page, read-only; the 导入 button imports a roster file through RosterResource."""
 
     resource_classes = [RosterResource]
     import_form_class = RosterImportForm
     confirm_form_class = RosterConfirmForm
-    import_formats = [RosterCSV, XLSX]
     skip_admin_log = True  # the rows are trainees, not RosterImport rows
     list_display = ["original_name", "project", "status", "total_rows", "invalid_rows", "enrolled", "created_at"]
     list_filter = ["status"]

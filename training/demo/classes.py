@@ -107,9 +107,10 @@ def _contract(project: TrainingProject, hr: User) -> None:
         project=project,
         by=hr,
         number="DYRS-2024-GS-017",
-        trainees_class1=10,
-        trainees_class2=27,
-        trainees_class3=63,
+        # A scale of 300 with 100 enrolled: room for a demo user's roster upload (issue 7).
+        trainees_class1=30,
+        trainees_class2=90,
+        trainees_class3=180,
         method="线上学习（人脸核验）与线下小班面授、实训相结合",
         content="按三类人员分别制定培训计划，含必学专题片《生命重于泰山》",
         start_date=datetime.date(2024, 4, 1),

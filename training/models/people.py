@@ -8,6 +8,7 @@ from training.validators import (
     id_number_birth_date,
     normalize_id_number,
     validate_id_number,
+    validate_name,
     validate_phone,
     validate_post_start_date,
 )
@@ -46,7 +47,7 @@ class IdNumberField(models.CharField):
 class Trainee(models.Model):
     """A person of the three classes, identified by real name and resident ID number (实名制, 三(三))."""
 
-    name = models.CharField(_("姓名"), max_length=64)
+    name = models.CharField(_("姓名"), max_length=64, validators=[validate_name])
     id_number = IdNumberField(_("身份证号"), max_length=18, unique=True, validators=[validate_id_number])
     personnel_class = models.PositiveSmallIntegerField(_("人员类别"), choices=PersonnelClass.choices)
     enterprise = models.ForeignKey(

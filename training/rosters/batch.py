@@ -28,11 +28,13 @@ from training.rosters.copy import any_of
 from training.rosters.reading import ROW
 from training.rules import active_project_error, class_capacity_error, class_personnel_error
 from training.scope import region_subtree
+from training.services.enrollments import contract_of, contract_scale_reason, enrolled_by_personnel_class
 from training.validators import (
     credit_code_error,
     id_number_error,
     normalize_credit_code,
     normalize_id_number,
+    normalize_name,
     normalize_phone,
     phone_error,
 )
@@ -157,7 +159,7 @@ def check_roster(frame: pd.DataFrame, *, project, today: datetime.date | None = 
     frame = frame.copy()
     errors = _Errors()
 
-    frame["_name"] = frame[c.NAME]
+    frame["_name"] = _per_value(frame[c.NAME], normalize_name)
     errors.add(c.NAME, _per_value(frame[c.NAME], checks.name_error))
 
     ids = _per_value(frame[c.ID_NUMBER], normalize_id_number)
@@ -221,40 +223,69 @@ def check_roster(frame: pd.DataFrame, *, project, today: datetime.date | None = 
 
 
 def _check_classes(frame: pd.DataFrame, project, errors: _Errors) -> None:
-    """班级编号: known in the project, same personnel class, and room left with the earlier rows counted."""
+    """班级编号 known in the project and of the same personnel class; then, in file order as if each row were
+    enrolled in turn (enrollment_create's order), the contract scale and the class capacity: a row that will not
+    be enrolled takes no place."""
     codes = frame[c.OFFLINE_CLASS]
-    frame["_offline_class_id"] = None
-    wanted = np.flatnonzero((codes != "").to_numpy())
-    if not len(wanted):
-        return
-    classes = _class_lookup(sorted(set(codes.iloc[wanted])), project)
+    wanted = set(np.flatnonzero((codes != "").to_numpy()).tolist())
+    classes = _class_lookup(sorted(set(codes.iloc[sorted(wanted)])), project) if wanted else {}
     class_ids = np.full(len(frame), None, dtype=object)
     taken = {code: row["enrolled"] for code, row in classes.items()}
+    scale = _ScaleCount(project)
     enrollments = frame["_enrollment"].to_numpy(dtype=object)
     personnel = frame["_personnel_class"].to_numpy(dtype=object)
-    for i in wanted:
-        code = codes.iat[i]
-        offline_class = classes.get(code)
-        if offline_class is None:
-            errors.add_one(i, c.OFFLINE_CLASS, checks.class_unknown_error(code, project.code))
-            continue
-        class_ids[i] = offline_class["pk"]
-        row_class = personnel[i]
-        if pd.notna(row_class):
-            reason = class_personnel_error(
-                class_personnel=offline_class["personnel_class"], trainee_personnel=int(row_class), class_label=code
-            )
-            if reason:
-                errors.add_one(i, c.OFFLINE_CLASS, reason)
+    for i in range(len(frame)):
+        offline_class = None
+        if i in wanted:
+            code = codes.iat[i]
+            offline_class = classes.get(code)
+            if offline_class is None:
+                errors.add_one(i, c.OFFLINE_CLASS, checks.class_unknown_error(code, project.code))
                 continue
+            class_ids[i] = offline_class["pk"]
+            if pd.notna(personnel[i]):
+                reason = class_personnel_error(
+                    class_personnel=offline_class["personnel_class"],
+                    trainee_personnel=int(personnel[i]),
+                    class_label=code,
+                )
+                if reason:
+                    errors.add_one(i, c.OFFLINE_CLASS, reason)
+                    continue
         if i in errors.by_row:
             continue  # a row that will not be enrolled takes no place
         current = enrollments[i]
-        if isinstance(current, tuple) and current[1] == offline_class["pk"]:
-            continue  # already in this class
-        reason = class_capacity_error(capacity=offline_class["capacity"], enrolled=taken[code], adding=1)
-        if reason:
-            errors.add_one(i, c.OFFLINE_CLASS, reason)
-        else:
+        new = not isinstance(current, tuple)
+        if new:
+            reason = scale.error(int(personnel[i]))
+            if reason:
+                errors.add_one(i, c.PERSONNEL_CLASS, reason)
+                continue
+        if offline_class is not None and not (not new and current[1] == offline_class["pk"]):
+            reason = class_capacity_error(capacity=offline_class["capacity"], enrolled=taken[code], adding=1)
+            if reason:
+                errors.add_one(i, c.OFFLINE_CLASS, reason)
+                continue
             taken[code] += 1
+        if new:
+            scale.take(int(personnel[i]))
     frame["_offline_class_id"] = class_ids
+
+
+class _ScaleCount:
+    """The contract scale per personnel class and the people enrolled so far (training.rules
+    contract_scale_error, counted as enrollment_create counts). No contract: no scale to keep."""
+
+    def __init__(self, project):
+        self.contract = contract_of(project)
+        self.enrolled = enrolled_by_personnel_class(project) if self.contract else {}
+
+    def error(self, personnel_class: int) -> str | None:
+        if self.contract is None:
+            return None
+        return contract_scale_reason(
+            contract=self.contract, personnel_class=personnel_class, enrolled=self.enrolled.get(personnel_class, 0)
+        )
+
+    def take(self, personnel_class: int) -> None:
+        self.enrolled[personnel_class] = self.enrolled.get(personnel_class, 0) + 1

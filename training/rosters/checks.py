@@ -15,8 +15,7 @@ from django.utils.translation import gettext as _
 from training import validators
 from training.models import PersonnelClass
 from training.rosters.columns import NO, YES
-
-NAME_MAX_LENGTH = 64  # Trainee.name max_length
+from training.tabular import chinese_labels, choice_labels
 
 _DATE = re.compile(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:[ T]00:00(?::00)?)?")
 _COMPACT_DATE = re.compile(r"(\d{4})(\d{2})(\d{2})")
@@ -25,23 +24,21 @@ _NO = {NO, "N", "NO", "FALSE", "0", ""}
 
 
 def name_error(value: str) -> str | None:
-    value = (value or "").strip()
-    if not value:
-        return _("不能为空")
-    if len(value) > NAME_MAX_LENGTH:
-        return _("不能超过%(n)d个字符（实为%(m)d个）") % {"n": NAME_MAX_LENGTH, "m": len(value)}
-    return None
+    """姓名: the rule of the Trainee.name field (training.validators.name_error), the same function."""
+    return validators.name_error(value)
 
 
 def personnel_class_labels() -> dict[str, int]:
-    return {str(label): value for value, label in PersonnelClass.choices}
+    """The same labels whatever the UI language (training.tabular.choice_labels)."""
+    return choice_labels(PersonnelClass.choices)
 
 
 def personnel_class_error(label: str, labels: dict[str, int] | None = None) -> str | None:
     labels = labels if labels is not None else personnel_class_labels()
     if (label or "").strip() in labels:
         return None
-    return _("未知类别“%(label)s”，应为：%(choices)s") % {"label": label, "choices": "、".join(labels)}
+    expected = "、".join(chinese_labels(PersonnelClass.choices))
+    return _("未知类别“%(label)s”，应为：%(choices)s") % {"label": label, "choices": expected}
 
 
 def parse_date(value: str) -> datetime.date | None:

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from training.models import TrainingProject
 from training.scope import visible
+from training.tabular import SpreadsheetError, check_spreadsheet
 
 
 class RosterUploadForm(forms.Form):
@@ -19,3 +20,12 @@ class RosterUploadForm(forms.Form):
         self.fields["project"].queryset = projects
         if len(projects[:2]) == 1:  # a provider with one project need not pick it
             self.fields["project"].initial = projects[0].pk
+
+    def clean_file(self):
+        """Size, zip members and inflated size: refused here, before the file is stored or parsed."""
+        file = self.cleaned_data["file"]
+        try:
+            check_spreadsheet(file)
+        except SpreadsheetError as e:
+            raise forms.ValidationError(str(e), code="spreadsheet") from e
+        return file

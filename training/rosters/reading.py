@@ -10,17 +10,20 @@ import io
 from pathlib import Path
 
 import pandas as pd
+from django.conf import settings
 from django.utils.translation import gettext as _
 
+from training import tabular
 from training.rosters.columns import COLUMNS, FIRST_DATA_ROW, OPTIONAL_COLUMNS, PHONE, REQUIRED_COLUMNS
+from training.tabular import SpreadsheetError
 
 ROW = "row"
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # legacy .xls
 
 
-class RosterFileError(ValueError):
-    """The file is not a spreadsheet, is empty, or lacks columns. The message is one line of Chinese."""
+class RosterFileError(SpreadsheetError):
+    """The file is not a spreadsheet, is too large, is empty, or lacks columns. The message is one line."""
 
 
 def _read_bytes(source) -> bytes:
@@ -28,9 +31,15 @@ def _read_bytes(source) -> bytes:
         return source
     if isinstance(source, str | Path):
         try:
+            reason = tabular.size_error(Path(source).stat().st_size)  # never read a huge file to refuse it
+            if reason:
+                raise RosterFileError(reason)
             return Path(source).read_bytes()
         except OSError as e:
             raise RosterFileError(_("无法读取文件：%(reason)s") % {"reason": e.strerror or e}) from e
+    reason = tabular.size_error(getattr(source, "size", None) or 0)
+    if reason:
+        raise RosterFileError(reason)
     if hasattr(source, "seek"):
         source.seek(0)
     data = source.read()
@@ -39,14 +48,10 @@ def _read_bytes(source) -> bytes:
 
 def decode_csv(data: bytes) -> str:
     """UTF-8 (BOM or not) first, then GB18030 (a superset of GBK). Binary data is not a csv."""
-    if b"\x00" in data[:4096]:
-        raise RosterFileError(_("文件不是表格（请上传xlsx或csv文件）"))
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise RosterFileError(_("无法识别文件编码（请保存为UTF-8或GBK编码的csv，或xlsx）"))
+    try:
+        return tabular.decode_csv(data)
+    except SpreadsheetError as e:
+        raise RosterFileError(str(e)) from e
 
 
 def _read_csv(data: bytes) -> pd.DataFrame:
@@ -54,11 +59,18 @@ def _read_csv(data: bytes) -> pd.DataFrame:
     first_line = text.split("\n", 1)[0]
     sep = "\t" if "\t" in first_line and "," not in first_line else ","
     try:
-        return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, sep=sep, skip_blank_lines=False)
+        return pd.read_csv(
+            io.StringIO(text), dtype=str, keep_default_na=False, sep=sep, skip_blank_lines=False, nrows=_row_cap()
+        )
     except pd.errors.EmptyDataError as e:
         raise RosterFileError(_("文件为空")) from e
     except (pd.errors.ParserError, ValueError) as e:
         raise RosterFileError(_("文件不是有效的csv表格：%(reason)s") % {"reason": str(e).strip()[:200]}) from e
+
+
+def _row_cap() -> int:
+    """Read one row past the limit: enough to tell that a file has too many, never the whole of a huge one."""
+    return settings.SPREADSHEET_MAX_ROWS + 1
 
 
 def _xlsx_engine() -> str:
@@ -72,7 +84,9 @@ def _xlsx_engine() -> str:
 
 def _read_xlsx(data: bytes) -> pd.DataFrame:
     try:
-        frame = pd.read_excel(io.BytesIO(data), sheet_name=0, dtype=str, keep_default_na=False, engine=_xlsx_engine())
+        frame = pd.read_excel(
+            io.BytesIO(data), sheet_name=0, dtype=str, keep_default_na=False, engine=_xlsx_engine(), nrows=_row_cap()
+        )
     except Exception as e:  # openpyxl raises many kinds for a damaged or non-xlsx zip
         raise RosterFileError(_("文件不是有效的xlsx表格：%(reason)s") % {"reason": str(e).strip()[:200]}) from e
     return frame
@@ -85,6 +99,10 @@ def _clean_header(value) -> str:
 def read_roster(source) -> pd.DataFrame:
     """The roster as a DataFrame of stripped strings with the template's columns and `row`; RosterFileError else."""
     data = _read_bytes(source)
+    try:
+        data = tabular.check_spreadsheet(data)  # size, zip members and inflated size, before any parser
+    except SpreadsheetError as e:
+        raise RosterFileError(str(e)) from e
     if not data.strip():
         raise RosterFileError(_("文件为空"))
     if data.startswith(_OLE_MAGIC):
@@ -95,6 +113,10 @@ def read_roster(source) -> pd.DataFrame:
 
 def frame_from_table(frame: pd.DataFrame) -> pd.DataFrame:
     """Checks the header and normalises cells; shared by files read here and datasets of the admin's import."""
+    try:
+        tabular.check_row_count(len(frame))
+    except SpreadsheetError as e:
+        raise RosterFileError(str(e)) from e
     frame = frame.rename(columns=_clean_header)
     missing = [column for column in REQUIRED_COLUMNS if column not in frame.columns]
     if missing:

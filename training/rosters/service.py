@@ -1,7 +1,7 @@
 """Writing a checked roster (issue 3 "Rosters"): trainees created or updated by ID number, enrolled in the project
-and class. One import run is one transaction: nothing is half-written. The offline classes named in the file are
-locked (select_for_update, as enrollment_create locks them) before the capacity check, so a concurrent enrolment
-waits and cannot overfill a class.
+and class. One import run is one transaction: nothing is half-written. The project's contract (its scale) and the
+offline classes named in the file are locked (select_for_update, as enrollment_create locks them) before the
+check, so a concurrent enrolment waits and cannot overfill the contract or a class.
 
 New rows go in with bulk_create in batches (on PostgreSQL with COPY, which the database checks against the same
 constraints and is several times faster for rosters of tens of thousands); known people with bulk_update.
@@ -20,6 +20,7 @@ from training.models import Enrollment, EnrollmentStatus, OfflineClass, Trainee
 from training.rosters import columns as c
 from training.rosters.batch import RosterCheck, check_roster
 from training.rosters.copy import any_of, copy_insert
+from training.services.enrollments import contract_of
 
 WRITE_BATCH = 2000
 _TRAINEE_COLUMNS = [
@@ -83,6 +84,8 @@ def roster_import(
     `skip_invalid` writes the good rows; `dry_run` only checks. Raises RosterConflictError on a write race."""
     try:
         with transaction.atomic():
+            if not dry_run:
+                contract_of(project, lock=True)  # the contract scale, locked first as enrollment_create does
             codes = sorted(set(frame[c.OFFLINE_CLASS]) - {""})
             if codes and not dry_run:
                 list(

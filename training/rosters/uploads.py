@@ -6,7 +6,12 @@ to other connections until it commits.
 
 from __future__ import annotations
 
+import logging
+
+from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
@@ -17,6 +22,9 @@ from training.rosters.batch import RosterCheck
 from training.rosters.reading import RosterFileError, read_roster
 from training.rosters.report import error_report_csv, error_report_xlsx
 from training.rosters.service import RosterConflictError, RosterResult, roster_import
+from training.tabular import SpreadsheetError, check_spreadsheet
+
+logger = logging.getLogger(__name__)
 
 PREVIEW_ROWS = 20
 ERROR_SAMPLE = 200
@@ -51,6 +59,11 @@ def progress_get(upload: RosterImport) -> dict:
 
 @transaction.atomic
 def roster_upload_create(*, project, user, file, skip_invalid: bool = False) -> RosterImport:
+    """Store an uploaded roster; a file over the limits (training.tabular.check_spreadsheet) is refused here."""
+    try:
+        check_spreadsheet(file)
+    except SpreadsheetError as e:
+        raise ValidationError({"file": str(e)}) from e
     upload = RosterImport(project=project, uploaded_by=user, original_name=file.name[:200], skip_invalid=skip_invalid)
     upload.file.save(file.name, file, save=False)
     upload.full_clean()
@@ -99,6 +112,20 @@ def _finish(upload: RosterImport, status: str, message: str = "") -> RosterImpor
     return upload
 
 
+def _failed(upload: RosterImport, error: Exception) -> RosterImport:
+    logger.exception("roster upload %s failed", upload.pk)
+    reason = _("处理失败，未导入任何数据：%(reason)s") % {"reason": _reason(error)}
+    return _finish(upload, RosterImportStatus.FAILED, reason[:1000])
+
+
+def _reason(error: Exception) -> str:
+    if isinstance(error, SoftTimeLimitExceeded):
+        return _("超过处理时限（%(n)d秒），请拆分文件后分批上传") % {"n": settings.ROSTER_TASK_SOFT_TIME_LIMIT}
+    if isinstance(error, MemoryError):
+        return _("文件过大，内存不足，请拆分文件后分批上传")
+    return f"{type(error).__name__}: {error}"[:500]
+
+
 def _fill(upload: RosterImport, result: RosterResult) -> None:
     upload.total_rows = result.check.total
     upload.invalid_rows = result.check.invalid_count
@@ -114,10 +141,12 @@ def roster_upload_check(*, upload: RosterImport) -> RosterImport:
     try:
         data, frame = _read(upload)
         result = roster_import(project=upload.project, frame=frame, dry_run=True)
+        _fill(upload, result)
+        _save_report(upload, data, result.check)
     except RosterFileError as e:
         return _finish(upload, RosterImportStatus.FAILED, str(e))
-    _fill(upload, result)
-    _save_report(upload, data, result.check)
+    except Exception as e:  # noqa: BLE001 - a job that fails ends as failed, with the reason, never stuck
+        return _failed(upload, e)
     return _finish(upload, RosterImportStatus.CHECKED)
 
 
@@ -146,6 +175,8 @@ def roster_upload_commit(*, upload: RosterImport) -> RosterImport:
             )
         except (RosterFileError, RosterConflictError) as e:
             return _finish(upload, RosterImportStatus.FAILED, str(e))
+        except Exception as e:  # noqa: BLE001 - roster_import's own savepoint rolled back; the upload says why
+            return _failed(upload, e)
         _fill(upload, result)
         _save_report(upload, data, result.check)
         if not result.written:

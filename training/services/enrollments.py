@@ -1,15 +1,26 @@
 """Putting trainees on a project's roster and into offline classes.
 
-Rules enforced: one active project per person (三(二), no double claim on the fund); an offline class holds at
-most its capacity (二(四)), checked under a row lock on the class so two enrolments racing for the last place
+Rules enforced: one active project per person (三(二), no double claim on the fund); a project enrols at most its
+service contract's scale per personnel class (三(一)), checked under a row lock on the contract; an offline class
+holds at most its capacity (二(四)), checked under a row lock on the class so two enrolments racing for the last place
 cannot both win; a class is for one personnel class.
 """
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Count
+from django.utils import translation
 
-from training.models import Enrollment, EnrollmentStatus, OfflineClass, Trainee, TrainingProject
-from training.rules import active_project_error, class_capacity_error, class_personnel_error
+from training.models import (
+    Enrollment,
+    EnrollmentStatus,
+    OfflineClass,
+    PersonnelClass,
+    ServiceContract,
+    Trainee,
+    TrainingProject,
+)
+from training.rules import active_project_error, class_capacity_error, class_personnel_error, contract_scale_error
 
 
 def _locked_class_error(*, offline_class: OfflineClass, project, trainee, adding: int = 1) -> str | None:
@@ -34,12 +45,47 @@ def other_active_project_codes(trainee: Trainee, project: TrainingProject) -> li
     )
 
 
+def contract_of(project: TrainingProject, *, lock: bool = False) -> ServiceContract | None:
+    contracts = ServiceContract.objects.filter(project=project)
+    return (contracts.select_for_update() if lock else contracts).first()
+
+
+def enrolled_by_personnel_class(project: TrainingProject) -> dict[int, int]:
+    """People on the project's roster per personnel class, as the contract scale counts them (not withdrawn)."""
+    rows = (
+        Enrollment.objects.filter(project=project)
+        .exclude(status=EnrollmentStatus.WITHDRAWN)
+        .values_list("trainee__personnel_class")
+        .annotate(n=Count("pk"))
+    )
+    return dict(rows.values_list("trainee__personnel_class", "n"))
+
+
+def contract_scale_reason(*, contract: ServiceContract, personnel_class: int, enrolled: int, adding: int = 1):
+    with translation.override("zh-hans"):
+        label = str(PersonnelClass(personnel_class).label)
+    return contract_scale_error(
+        class_label=label, planned=contract.planned(personnel_class), enrolled=enrolled, adding=adding
+    )
+
+
+def _contract_scale_error(*, project: TrainingProject, trainee: Trainee) -> str | None:
+    """Lock the contract row, then count: two enrolments racing for the last contracted place cannot both win."""
+    contract = contract_of(project, lock=True)
+    if contract is None:
+        return None  # no contract signed yet: no scale to keep
+    enrolled = enrolled_by_personnel_class(project).get(trainee.personnel_class, 0)
+    return contract_scale_reason(contract=contract, personnel_class=trainee.personnel_class, enrolled=enrolled)
+
+
 @transaction.atomic
 def enrollment_create(
     *, project: TrainingProject, trainee: Trainee, offline_class: OfflineClass | None = None
 ) -> Enrollment:
     """Put `trainee` on `project`'s roster (and into `offline_class`). Raises ValidationError with the reason."""
     reason = active_project_error(other_active_projects=other_active_project_codes(trainee, project))
+    if reason is None:
+        reason = _contract_scale_error(project=project, trainee=trainee)
     if reason is None and offline_class is not None:
         reason = _locked_class_error(offline_class=offline_class, project=project, trainee=trainee)
     if reason:

@@ -161,6 +161,8 @@ def plan_action(request, pk, action):
             plan_services.plan_approve(plan=plan, by=request.user, comment=comment)
         elif action == "return":
             plan_services.plan_return(plan=plan, by=request.user, comment=comment)
+        else:
+            raise ValidationError(f"未知的操作“{action}”，未保存任何内容")
         messages.success(request, "已保存")
     except ValidationError as exc:
         _errors(request, exc)

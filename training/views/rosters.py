@@ -11,6 +11,7 @@ from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from training.models import RosterImport
@@ -87,6 +88,7 @@ def roster_commit(request, pk):
     return redirect("roster-detail", pk=upload.pk)
 
 
+@never_cache  # Cache-Control: no-store: the report lists people's ID numbers; no proxy or browser cache keeps it
 @login_required
 def roster_report(request, pk):
     upload = _upload_or_404(request, pk)
