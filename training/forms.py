@@ -31,6 +31,21 @@ class TraineeFilterForm(forms.Form):
     )
     enterprise = forms.TypedChoiceField(label=_("企业"), coerce=int, empty_value=None, required=False)
     q = forms.CharField(label=_("姓名或身份证号"), required=False, max_length=64)
+    on_roster = forms.TypedChoiceField(
+        label=_("已纳入培训项目"),
+        choices=[("", _("全部")), ("1", _("是")), ("0", _("否"))],
+        coerce=lambda v: v == "1",
+        empty_value=None,
+        required=False,
+    )
+    priority = forms.TypedChoiceField(
+        label=_("新入职或转岗"),
+        choices=[("", _("全部")), ("1", _("是")), ("0", _("否"))],
+        coerce=lambda v: v == "1",
+        empty_value=None,
+        required=False,
+    )
+    region = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, enterprise_choices=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -47,6 +62,7 @@ class EnterpriseFilterForm(forms.Form):
         required=False,
     )
     q = forms.CharField(label=_("企业名称或信用代码"), required=False, max_length=64)
+    region = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
 
 class ContractForm(forms.ModelForm):

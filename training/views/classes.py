@@ -13,6 +13,7 @@ from training.forms import ClassForm, SessionForm
 from training.models import Attendance, ClassSession, Enrollment, EnrollmentStatus, OfflineClass, TrainingProject
 from training.scope import visible
 from training.selectors.completion import progress_for_enrollments
+from training.selectors.lessons import lesson_rows
 from training.services.classes import (
     attendance_record,
     attendance_recorder_error,
@@ -141,5 +142,20 @@ def my_progress(request):
     enrollments = visible(
         request.user, Enrollment.objects.select_related("trainee", "project__region", "offline_class")
     )
-    enrollments = enrollments.filter(trainee_id=request.user.trainee_id) if request.user.trainee_id else []
-    return render(request, "training/my_progress.html", {"progress": progress_for_enrollments(enrollments)})
+    enrollments = list(enrollments.filter(trainee_id=request.user.trainee_id)) if request.user.trainee_id else []
+    lessons = lesson_rows(request.user.trainee, enrollments) if enrollments else []
+    sessions = (
+        visible(request.user, ClassSession.objects.select_related("offline_class"))
+        .filter(offline_class__enrollments__in=enrollments)
+        .order_by("date", "start")
+    )
+    context = {
+        # the same lesson rows as /study/ (training/selectors/lessons.py): the two pages cannot disagree
+        "progress": [
+            (p, [row for row in lessons if row.enrollment_id == p.enrollment.pk])
+            for p in progress_for_enrollments(enrollments)
+        ],
+        "sessions": sessions,
+        "today": timezone.localdate(),
+    }
+    return render(request, "training/my_progress.html", context)
