@@ -52,6 +52,30 @@ class TraineeFilterForm(forms.Form):
         self.fields["enterprise"].choices = [("", _("全部"))] + list(enterprise_choices)
 
 
+class RosterFilterForm(forms.Form):
+    """Filters of a project's roster (/projects/<id>/): status, class ("none" = people in no class), category."""
+
+    status = forms.ChoiceField(label=_("状态"), required=False)
+    offline_class = forms.ChoiceField(label=_("线下班级"), required=False)
+    personnel_class = forms.TypedChoiceField(
+        label=_("人员类别"),
+        choices=[("", _("全部"))] + PersonnelClass.choices,
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+    q = forms.CharField(label=_("姓名或身份证号"), required=False, max_length=64)
+
+    def __init__(self, *args, class_choices=(), **kwargs):
+        from training.models import EnrollmentStatus
+
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [("", _("全部"))] + EnrollmentStatus.choices
+        self.fields["offline_class"].choices = [("", _("全部")), ("none", _("未分班"))] + [
+            (str(c.pk), c.code) for c in class_choices
+        ]
+
+
 class EnterpriseFilterForm(forms.Form):
     kind = forms.ChoiceField(label=_("企业类型"), choices=[("", _("全部"))] + EnterpriseKind.choices, required=False)
     major_hazard = forms.TypedChoiceField(

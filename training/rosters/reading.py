@@ -12,7 +12,16 @@ from pathlib import Path
 import pandas as pd
 from django.utils.translation import gettext as _
 
-from training.rosters.columns import COLUMNS, FIRST_DATA_ROW, OPTIONAL_COLUMNS, PHONE, REQUIRED_COLUMNS
+from training.rosters.columns import (
+    COLUMNS,
+    EXAMPLE_ROW,
+    FIRST_DATA_ROW,
+    ID_NUMBER,
+    NAME,
+    OPTIONAL_COLUMNS,
+    PHONE,
+    REQUIRED_COLUMNS,
+)
 
 ROW = "row"
 _ZIP_MAGIC = b"PK\x03\x04"
@@ -114,6 +123,9 @@ def frame_from_table(frame: pd.DataFrame) -> pd.DataFrame:
     frame.insert(0, ROW, range(FIRST_DATA_ROW, FIRST_DATA_ROW + len(frame)))
     # Trailing blank lines of a spreadsheet are not rows of the roster.
     frame = frame[(frame[list(COLUMNS)] != "").any(axis=1)].reset_index(drop=True)
+    # The template's example row (张三 with the template's ID number) left in by mistake is not a person: skipped.
+    example = (frame[NAME] == EXAMPLE_ROW[NAME]) & (frame[ID_NUMBER].str.upper() == EXAMPLE_ROW[ID_NUMBER])
+    frame = frame[~example].reset_index(drop=True)
     if frame.empty:
         raise RosterFileError(_("文件没有数据行（第1行为表头，数据从第2行开始）"))
     return frame

@@ -102,12 +102,14 @@ def _trainee_steps(user) -> list[Step]:
     return steps
 
 
+ROSTERS_WITH_ERRORS = Q(status__in=[RosterImportStatus.REJECTED, RosterImportStatus.FAILED]) | Q(
+    status=RosterImportStatus.CHECKED, invalid_rows__gt=0
+)
+
+
 def _provider_steps(user) -> list[Step]:
     steps = []
-    bad = visible(user, RosterImport.objects.all()).filter(
-        Q(status__in=[RosterImportStatus.REJECTED, RosterImportStatus.FAILED])
-        | Q(status=RosterImportStatus.CHECKED, invalid_rows__gt=0)
-    )
+    bad = visible(user, RosterImport.objects.all()).filter(ROSTERS_WITH_ERRORS)
     if n := bad.count():
         steps.append(
             Step(
