@@ -71,9 +71,28 @@ def _training_steps(user) -> list[Step]:
     steps = []
     if user.has_perm("training.import_roster"):
         steps += _provider_steps(user)
+    elif user.has_perm("training.view_trainee"):
+        steps += _coverage_steps(user)
     if user.has_perm("training.decide_project"):
         steps += _decision_steps(user)
     return steps
+
+
+def _coverage_steps(user) -> list[Step]:
+    """Officials follow up the people not yet on any project (四(二) 强化重点督促检查)."""
+    trainees = visible(user, Trainee.objects.all())
+    rostered = Trainee.objects.filter(enrollments__status__in=[EnrollmentStatus.ACTIVE, EnrollmentStatus.COMPLETED])
+    n = trainees.exclude(pk__in=rostered.values("pk")).count()
+    if not n:
+        return []
+    return [
+        Step(
+            order=50,
+            label=_("尚未纳入培训项目的人员：督促所在企业报名"),
+            url=reverse("trainee-list") + "?on_roster=0",
+            count=n,
+        )
+    ]
 
 
 def _trainee_steps(user) -> list[Step]:
