@@ -124,3 +124,56 @@ def test_provider_and_official_pages_fit_at_phone_tablet_and_desktop_widths(tmp_
                     page.screenshot(path=shots / f"{username}-{width}-{slug}.png", full_page=True)
                 page.close()
         browser.close()
+
+
+BASE_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def test_a_camera_that_fails_is_explained_in_chinese_with_a_way_forward(tmp_path, faces_dir, chromium_path):
+    """No camera at all, and a camera whose permission is refused: the enrolment page says which, how to fix it on
+    a computer and on a phone, and links to the offline alternative (never the browser's English error)."""
+    from playwright.sync_api import expect, sync_playwright
+
+    shots = _shots(tmp_path)
+    camera = write_y4m([faces_dir / "obama2.jpg"], tmp_path / "camera.y4m", seconds=4, fps=2)
+    with live_server(tmp_path) as (base, env), sync_playwright() as pw:
+        demo = run_json(env, "demo", str(faces_dir / "obama.jpg"))
+        trainee = demo["trainee"]
+        setups = {
+            # no fake device: this machine has no camera
+            "none": BASE_ARGS + ["--use-fake-ui-for-media-stream"],
+            "denied": BASE_ARGS
+            + [
+                "--use-fake-device-for-media-stream",
+                f"--use-file-for-fake-video-capture={camera}",
+                "--deny-permission-prompts",
+            ],
+        }
+        expected = {"none": "没有找到摄像头", "denied": "摄像头权限被拒绝"}
+        for kind, args in setups.items():
+            browser = pw.chromium.launch(executable_path=str(chromium_path), args=args)
+            page = browser.new_page(viewport=PHONE, is_mobile=True, has_touch=True, locale="zh-CN")
+            _sign_in(page, base, trainee["username"], trainee["password"])
+            page.goto(f"{base}/faces/enrol/")
+            help_box = page.locator("#camera-help")
+            expect(help_box).to_contain_text(expected[kind], timeout=20_000)
+            assert help_box.get_attribute("data-problem") == kind
+            text = help_box.text_content()
+            assert "电脑上" in text and "手机上" in text and "Requested device not found" not in text
+            expect(help_box.locator("a[href='/faces/alternative/']")).to_be_visible()
+            _fits(page, f"enrol, camera {kind}")
+            page.screenshot(path=shots / f"trainee-390-enrol-camera-{kind}.png", full_page=True)
+            # the other two problems, as the browser names them
+            words = page.evaluate(
+                "() => ['NotReadableError', 'InsecureContext'].map((n) => { const e = new Error('x'); e.name = n;"
+                " return cameraProblem(e).title; })"
+            )
+            assert words == ["摄像头正被其他程序占用", "页面不安全，浏览器不允许使用摄像头"]
+            browser.close()

@@ -27,6 +27,7 @@ from training.models import (
     TrainingProject,
 )
 from training.scope import binding_kind, region_subtree, visible
+from training.selectors.completion import progress_for_enrollments
 
 # Tiles that apps built on training add to the staff home page (training imports none of them: each app
 # registers its panel function in AppConfig.ready). A panel function takes the user and returns
@@ -66,7 +67,7 @@ def next_steps(user) -> list[Step]:
 
 
 def _training_steps(user) -> list[Step]:
-    if user.trainee_id and not user.is_superuser:
+    if binding_kind(user) == "trainee":
         return _trainee_steps(user)
     steps = []
     if user.has_perm("training.import_roster"):
@@ -104,6 +105,13 @@ def _trainee_steps(user) -> list[Step]:
     )
     session = sessions.order_by("date", "start").first()
     steps = [Step(order=90, label=_("查看我的学时和尚缺的要求"), url=reverse("my-progress"))]
+    enrollments = visible(user, Enrollment.objects.filter(trainee_id=user.trainee_id, status=EnrollmentStatus.ACTIVE))
+    enrollments = enrollments.select_related("trainee", "project__region")
+    if any(p.complete for p in progress_for_enrollments(enrollments)):
+        # the exams app adds the exam itself (its page and sitting) through NEXT_STEPS
+        steps.append(
+            Step(order=50, label=_("学时已达到结业要求：可以参加结业考试（闭卷）"), url=reverse("my-progress"))
+        )
     if session is not None:
         steps.append(
             Step(
