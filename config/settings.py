@@ -36,7 +36,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "channels",
-    "axes",
+    "config.apps.AxesConfig",  # django-axes, with Chinese names in the admin
     "import_export",
     "training",
     "proctoring",

@@ -84,3 +84,20 @@ def test_staff_reset_their_password_through_djangos_views(client):
     assert done.status_code == 302
     user.refresh_from_db()
     assert user.check_password("Neu-Pass-2024!x")
+
+
+def test_apps_and_models_of_the_admin_have_chinese_names_and_english_through_i18n(admin_client):
+    from django.utils.functional import Promise
+
+    page = admin_client.get(reverse("admin:index")).content.decode()
+    for english in ("TRAINING", "Training", "AXES", "Axes", "Access attempts"):
+        assert f">{english}<" not in page, english
+    assert "培训" in page and "登录安全" in page and "登录失败计数" in page
+    export_form = admin.site._registry[Enterprise].get_export_form_class()
+    from training.resources import EnterpriseResource
+
+    assert export_form([XLSX], [EnterpriseResource])._get_field_label(EnterpriseResource, "name") == "企业名称"
+    # lazy gettext: English comes through the same catalogue as the pages' text
+    assert all(
+        isinstance(name, Promise) for name in (admin.site.site_header, Enterprise._meta.app_config.verbose_name)
+    )
