@@ -13,7 +13,7 @@ def study_lessons(trainee) -> list:
     return lesson_rows(trainee)
 
 
-def flags_for(user, *, status: str = "", kind: str = ""):
+def flags_for(user, *, status: str = "", kind: str = "", appeal: str = ""):
     flags = visible(user, Flag.objects.all()).select_related(
         "enrollment__trainee", "enrollment__project__provider", "session__lesson", "matched_trainee", "reviewer"
     )
@@ -21,6 +21,8 @@ def flags_for(user, *, status: str = "", kind: str = ""):
         flags = flags.filter(status=status)
     if kind:
         flags = flags.filter(kind=kind)
+    if appeal:
+        flags = flags.filter(appeal_status=appeal)
     return flags.annotate(evidence=Count("snapshots"))
 
 

@@ -23,8 +23,9 @@ def flag_list(request):
         raise PermissionDenied
     status = request.GET.get("status", FlagStatus.OPEN)
     kind = request.GET.get("kind", "")
+    appeal = request.GET.get("appeal", "")
     context = {
-        "flags": flags_for(request.user, status=status, kind=kind)[:500],
+        "flags": flags_for(request.user, status=status, kind=kind, appeal=appeal)[:500],
         "counts": flag_counts(request.user),
         "providers": confirmed_proxies_by_provider(request.user),
         "status": status,

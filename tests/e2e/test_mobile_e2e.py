@@ -112,7 +112,19 @@ def test_provider_and_official_pages_fit_at_phone_tablet_and_desktop_widths(tmp_
         for username, paths in [
             ("provider_dongying", ["/", "/projects/", "/projects/1/", "/classes/", "/rosters/"]),
             ("em_dongying", ["/", "/trainees/", "/enterprises/", "/flags/"]),
-            ("hr_dongying", ["/", "/projects/1/"]),
+            ("hr_dongying", ["/", "/projects/1/", "/projects/?status=waiting"]),
+            (
+                "admin",
+                [
+                    "/trainees/1/",
+                    "/enterprises/1/",
+                    "/classes/4/",
+                    "/sessions/1/attendance/",
+                    "/plans/1/",
+                    "/public/removed-providers/",
+                    "/password-reset/",
+                ],
+            ),
         ]:
             for width in WIDTHS:
                 page = browser.new_page(viewport={"width": width, "height": 900}, locale="zh-CN")
@@ -120,7 +132,7 @@ def test_provider_and_official_pages_fit_at_phone_tablet_and_desktop_widths(tmp_
                 for path in paths:
                     page.goto(base + path)
                     _fits(page, f"{username} {path} at {width}")
-                    slug = path.strip("/").replace("/", "-") or "home"
+                    slug = path.strip("/").replace("/", "-").replace("?", "-").replace("=", "-") or "home"
                     page.screenshot(path=shots / f"{username}-{width}-{slug}.png", full_page=True)
                 page.close()
         browser.close()
