@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from proctoring.models import AppealStatus, Flag, FlagStatus
 from proctoring.services.consent import current_consent
 from proctoring.services.enrolment import template_for
-from training.scope import visible
+from training.scope import binding_kind, visible
 from training.selectors.dashboard import Step
 from training.selectors.lessons import lesson_rows
 
@@ -26,7 +26,7 @@ def study_prerequisite(trainee) -> Step | None:
 
 
 def trainee_steps(user) -> list[Step]:
-    if not user.trainee_id or user.is_superuser:
+    if binding_kind(user) != "trainee":
         return []
     trainee = user.trainee
     flag_step = _flag_step(user)
