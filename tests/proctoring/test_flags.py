@@ -248,7 +248,7 @@ def test_the_first_reviewer_cannot_decide_the_appeal_against_his_own_review_on_t
     first = staff_user(Role.HR_OFFICER, region=proj.region)
     url = reverse("proctoring:flag-detail", args=[flag.pk])
     client.force_login(first)
-    client.post(url, {"action": "confirm", "reason": "代学"})
+    client.post(url, {"action": "confirm", "reason": "代学", "confirmed": "1"})  # the second step of confirming
     client.force_login(twin)
     client.post(url, {"action": "appeal", "text": "双胞胎兄弟，确为本人学习"})
     assert Flag.objects.get(pk=flag.pk).appeal_status == "pending"
