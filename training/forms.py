@@ -31,10 +31,49 @@ class TraineeFilterForm(forms.Form):
     )
     enterprise = forms.TypedChoiceField(label=_("企业"), coerce=int, empty_value=None, required=False)
     q = forms.CharField(label=_("姓名或身份证号"), required=False, max_length=64)
+    on_roster = forms.TypedChoiceField(
+        label=_("已纳入培训项目"),
+        choices=[("", _("全部")), ("1", _("是")), ("0", _("否"))],
+        coerce=lambda v: v == "1",
+        empty_value=None,
+        required=False,
+    )
+    priority = forms.TypedChoiceField(
+        label=_("新入职或转岗"),
+        choices=[("", _("全部")), ("1", _("是")), ("0", _("否"))],
+        coerce=lambda v: v == "1",
+        empty_value=None,
+        required=False,
+    )
+    region = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, enterprise_choices=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["enterprise"].choices = [("", _("全部"))] + list(enterprise_choices)
+
+
+class RosterFilterForm(forms.Form):
+    """Filters of a project's roster (/projects/<id>/): status, class ("none" = people in no class), category."""
+
+    status = forms.ChoiceField(label=_("状态"), required=False)
+    offline_class = forms.ChoiceField(label=_("线下班级"), required=False)
+    personnel_class = forms.TypedChoiceField(
+        label=_("人员类别"),
+        choices=[("", _("全部"))] + PersonnelClass.choices,
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+    q = forms.CharField(label=_("姓名或身份证号"), required=False, max_length=64)
+
+    def __init__(self, *args, class_choices=(), **kwargs):
+        from training.models import EnrollmentStatus
+
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [("", _("全部"))] + EnrollmentStatus.choices
+        self.fields["offline_class"].choices = [("", _("全部")), ("none", _("未分班"))] + [
+            (str(c.pk), c.code) for c in class_choices
+        ]
 
 
 class EnterpriseFilterForm(forms.Form):
@@ -47,6 +86,7 @@ class EnterpriseFilterForm(forms.Form):
         required=False,
     )
     q = forms.CharField(label=_("企业名称或信用代码"), required=False, max_length=64)
+    region = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
 
 class ContractForm(forms.ModelForm):

@@ -15,6 +15,8 @@ urlpatterns = [
     # issue 3: projects, plans, offline classes, attendance, progress
     path("projects/", projects.project_list, name="project-list"),
     path("projects/<int:pk>/", projects.project_detail, name="project-detail"),
+    path("projects/<int:pk>/roster.xlsx", projects.project_roster_export, name="project-roster-export"),
+    path("projects/<int:pk>/assign/", projects.project_assign_class, name="project-assign-class"),
     path("projects/<int:pk>/transition/", projects.project_transition_view, name="project-transition"),
     path("projects/<int:pk>/review/", projects.project_review_view, name="project-review"),
     path("projects/<int:pk>/contract/", projects.contract_edit, name="project-contract"),

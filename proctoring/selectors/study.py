@@ -3,43 +3,17 @@
 from django.db.models import Count, Q
 
 from proctoring.models import Flag, FlagKind, FlagStatus
-from training.models import EnrollmentStatus, Lesson, LessonProgress, Modality
 from training.scope import visible
+from training.selectors.lessons import lesson_rows
 
 
-def study_lessons(trainee) -> list[dict]:
-    """The online lessons of the trainee's active project, documentary first, with verified progress."""
-    lessons = (
-        Lesson.objects.filter(
-            course__modality=Modality.ONLINE,
-            course__plan__project__enrollments__trainee=trainee,
-            course__plan__project__enrollments__status=EnrollmentStatus.ACTIVE,
-            course__plan__personnel_class=trainee.personnel_class,
-        )
-        .select_related("course")
-        .order_by("-course__is_documentary", "course__order", "order", "pk")
-        .distinct()
-    )
-    progress = {
-        p.lesson_id: p
-        for p in LessonProgress.objects.filter(enrollment__trainee=trainee, lesson__in=[x.pk for x in lessons])
-    }
-    rows = []
-    for lesson in lessons:
-        p = progress.get(lesson.pk)
-        furthest = p.furthest_second if p else 0
-        rows.append(
-            {
-                "lesson": lesson,
-                "furthest": furthest,
-                "percent": min(100, round(100 * furthest / lesson.duration_seconds)),
-                "completed": bool(p and p.completed),
-            }
-        )
-    return rows
+def study_lessons(trainee) -> list:
+    """The online lessons of the trainee's active project, documentary first, with verified progress: the same read
+    as /me/progress/ (training/selectors/lessons.py), so the two pages always agree."""
+    return lesson_rows(trainee)
 
 
-def flags_for(user, *, status: str = "", kind: str = ""):
+def flags_for(user, *, status: str = "", kind: str = "", appeal: str = ""):
     flags = visible(user, Flag.objects.all()).select_related(
         "enrollment__trainee", "enrollment__project__provider", "session__lesson", "matched_trainee", "reviewer"
     )
@@ -47,6 +21,8 @@ def flags_for(user, *, status: str = "", kind: str = ""):
         flags = flags.filter(status=status)
     if kind:
         flags = flags.filter(kind=kind)
+    if appeal:
+        flags = flags.filter(appeal_status=appeal)
     return flags.annotate(evidence=Count("snapshots"))
 
 

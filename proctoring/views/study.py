@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_POST
 
 from proctoring.models import Snapshot
+from proctoring.selectors.next_steps import study_prerequisite
 from proctoring.selectors.study import study_lessons
 from proctoring.services import study
 from training.models import Lesson
@@ -23,7 +24,8 @@ def _trainee(request):
 @login_required
 def lesson_list(request):
     trainee = _trainee(request)
-    return render(request, "proctoring/study_list.html", {"rows": study_lessons(trainee)})
+    context = {"rows": study_lessons(trainee), "prerequisite": study_prerequisite(trainee)}
+    return render(request, "proctoring/study_list.html", context)
 
 
 @login_required
@@ -31,7 +33,9 @@ def study_page(request, lesson_id: int):
     trainee = _trainee(request)
     lesson = get_object_or_404(visible(request.user, Lesson.objects.select_related("course")), pk=lesson_id)
     error = study.study_start_error(trainee=trainee, lesson=lesson)
-    return render(request, "proctoring/study.html", {"lesson": lesson, "error": error})
+    # every "请先完成…" refusal comes with a link to the step it names
+    next_step = study_prerequisite(trainee) if error else None
+    return render(request, "proctoring/study.html", {"lesson": lesson, "error": error, "next_step": next_step})
 
 
 @login_required

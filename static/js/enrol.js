@@ -6,7 +6,12 @@
   const result = document.getElementById("result");
   const text = button.dataset;
   function show(message, ok) { result.textContent = message; result.className = ok ? "ok" : "error"; }
-  startCamera(video).then(() => { button.disabled = false; }).catch((e) => show(text.noCamera + e.message, false));
+  // A camera that fails gets a Chinese explanation, the steps to fix it and the offline alternative (camera.js).
+  startCamera(video).then(() => { button.disabled = false; }).catch((e) => {
+    document.querySelector(".camera").hidden = true;
+    button.hidden = true;
+    showCameraHelp(document.getElementById("camera-help"), e, { alternativeUrl: text.alternativeUrl });
+  });
   button.addEventListener("click", async () => {
     button.disabled = true;
     show(text.checking, true);

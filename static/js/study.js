@@ -132,9 +132,10 @@
         clearInterval(beatTimer);
         if (!ended) { state("连接已断开"); say("连接已断开，请刷新页面继续学习"); video.pause(); }
       };
-    }).catch(function () {
+    }).catch(function (error) {
       $("start-study").disabled = false;
-      say("无法打开摄像头：在线学习需要人脸核验。若不同意人脸核验，请改为参加线下学习。");
+      say("");
+      showCameraHelp($("camera-help"), error, { alternativeUrl: root.dataset.alternative });
     });
   }
 

@@ -2,6 +2,8 @@
 
 python tests/e2e/seed.py seed            → prints {"username", "password", "lessons": [id, id]}
 python tests/e2e/seed.py report ID...    → prints what was credited and flagged per lesson
+python tests/e2e/seed.py demo PHOTO      → the demo (load_demo, demo_accounts); its first trainee consented and
+                                           enrolled PHOTO; prints the accounts and that trainee's lessons
 """
 
 import json
@@ -70,7 +72,35 @@ def report(lesson_ids) -> dict:
     return out
 
 
+def demo(photo: str) -> dict:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from proctoring.services.consent import consent_give
+    from proctoring.services.enrolment import face_enrol
+    from training.management.commands.demo_accounts import STAFF_ACCOUNTS, TRAINEE_PASSWORD
+    from training.models import User
+    from training.selectors.lessons import lesson_rows
+
+    call_command("load_demo", verbosity=0, stdout=StringIO())
+    call_command("demo_accounts", stdout=StringIO())
+    user = User.objects.filter(trainee__isnull=False).order_by("username").first()
+    consent_give(trainee=user.trainee)
+    face_enrol(trainee=user.trainee, image_bytes=Path(photo).read_bytes())
+    return {
+        "trainee": {"username": user.username, "password": TRAINEE_PASSWORD},
+        "staff": {username: password for _role, username, password, _kind, _key in STAFF_ACCOUNTS},
+        "lessons": [row.lesson.pk for row in lesson_rows(user.trainee)],
+    }
+
+
 if __name__ == "__main__":
     command = sys.argv[1]
-    result = seed() if command == "seed" else report([int(x) for x in sys.argv[2:]])
+    if command == "seed":
+        result = seed()
+    elif command == "demo":
+        result = demo(sys.argv[2])
+    else:
+        result = report([int(x) for x in sys.argv[2:]])
     print("E2E-JSON " + json.dumps(result, ensure_ascii=False))

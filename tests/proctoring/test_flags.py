@@ -121,14 +121,21 @@ def test_pages_list_in_scope_and_log_every_image_view(case, client):
     assert page.status_code == 200 and f">{flag.pk}</a>" in page.content.decode()
     detail = client.get(reverse("proctoring:flag-detail", args=[flag.pk]))
     assert "疑似代学" in detail.content.decode()
-    image = client.get(reverse("proctoring:snapshot-image", args=[snap.pk]))
+    asked = client.get(reverse("proctoring:snapshot-image", args=[snap.pk]))  # first the reason, as for photos
+    assert "查看原因" in asked.content.decode() and not ImageAccessLog.objects.exists()
+    image = client.get(reverse("proctoring:snapshot-image", args=[snap.pk]), {"reason": "核对代学"})
     assert image.status_code == 200 and image["Content-Type"] == "image/jpeg"
     assert image.content.startswith(b"\xff\xd8\xff")  # decrypted for the reviewer
     with snap.image.open("rb") as fh:
         assert not fh.read().startswith(b"\xff\xd8\xff")  # encrypted at rest
     log = ImageAccessLog.objects.get()
     assert (log.viewer, log.image_kind, log.image_id, log.trainee) == (hr, "flag_evidence", snap.pk, twin.trainee)
-    response = client.post(reverse("proctoring:flag-detail", args=[flag.pk]), {"action": "confirm", "reason": "代学"})
+    assert log.reason == "核对代学"
+    url = reverse("proctoring:flag-detail", args=[flag.pk])
+    step = client.post(url, {"action": "confirm", "reason": "代学"})  # a confirmation step first
+    assert step.status_code == 200 and "确定：确认异常" in step.content.decode()
+    assert Flag.objects.get(pk=flag.pk).status == "open"
+    response = client.post(url, {"action": "confirm", "reason": "代学", "confirmed": "1"})
     assert response.status_code == 302
     assert Flag.objects.get(pk=flag.pk).status == "confirmed"
     # the trainee sees their flag but never the image, nor who the face matched
@@ -241,7 +248,7 @@ def test_the_first_reviewer_cannot_decide_the_appeal_against_his_own_review_on_t
     first = staff_user(Role.HR_OFFICER, region=proj.region)
     url = reverse("proctoring:flag-detail", args=[flag.pk])
     client.force_login(first)
-    client.post(url, {"action": "confirm", "reason": "代学"})
+    client.post(url, {"action": "confirm", "reason": "代学", "confirmed": "1"})  # the second step of confirming
     client.force_login(twin)
     client.post(url, {"action": "appeal", "text": "双胞胎兄弟，确为本人学习"})
     assert Flag.objects.get(pk=flag.pk).appeal_status == "pending"

@@ -4,9 +4,19 @@ from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.http import Http404
+from django.utils import timezone
+from import_export.forms import SelectableFieldsExportForm
 
 from training.roles import ASSIGNEE_ROLE
 from training.scope import assignable_accounts, visible
+
+
+class ColumnNameExportForm(SelectableFieldsExportForm):
+    """The export screen lists each field by the column name the file will carry (姓名), not "Name (姓名)"."""
+
+    def _get_field_label(self, resource, field_name: str) -> str:
+        field = resource.fields.get(field_name)
+        return str(field.column_name) if field and field.column_name else field_name
 
 
 def scoped_choices(user, db_field, queryset):
@@ -57,6 +67,19 @@ class ScopedAdminMixin(ScopedPickersMixin):
 
     def has_export_permission(self, request):
         return self.has_view_or_change_permission(request)
+
+    export_form_class = ColumnNameExportForm
+
+    # Exports are named and their sheet titled in the UI language, dated in local time (TIME_ZONE), not UTC:
+    # "企业-2024-06-01.xlsx" with the sheet "企业", never "Enterprise-2024-05-31.xlsx" / "Tablib Dataset".
+    def get_export_filename(self, request, queryset, file_format):
+        name = str(self.model._meta.verbose_name_plural)
+        return f"{name}-{timezone.localdate():%Y-%m-%d}.{file_format.get_extension()}"
+
+    def get_data_for_export(self, request, queryset, **kwargs):
+        dataset = super().get_data_for_export(request, queryset, **kwargs)
+        dataset.title = str(self.model._meta.verbose_name_plural)[:31]
+        return dataset
 
 
 class ServiceForm(forms.ModelForm):

@@ -34,7 +34,6 @@ from training.roles import Role
 from training.services import people
 from training.services.classes import attendance_record, class_session_create, offline_class_create
 from training.services.enrollments import enrollment_assign_class
-from training.services.hours import hours_credit_online
 from training.services.plans import course_add, plan_approve, plan_create, plan_submit
 from training.services.policy import ensure_national_default
 from training.services.projects import contract_save
@@ -64,8 +63,9 @@ EMPTY_CLASSES = [
     ("DY-2024-3-01", PersonnelClass.TEAM_LEADER, "班组长第1期"),
 ]
 # code, class, name, how many trainees, sessions [(day, start, end, kind)] (hours = the scheduled length, at most
-# 8 a day), attendance: sessions attended per trainee position (the rest attend none), online watched by the first
-# `online` trainees.
+# 8 a day), attendance: sessions attended per trainee position (the rest attend none). No online hours are credited
+# here: online hours come only from face-verified study (proctoring's study services), so the demo's trainees start
+# every online lesson at 0 and /study/ and /me/progress/ agree.
 RUN_CLASSES = [
     (
         "DY-2024-2-02",
@@ -75,7 +75,6 @@ RUN_CLASSES = [
         [(13 + i, (8, 30), (12, 30), SessionKind.THEORY) for i in range(4)]
         + [(17, (8, 30), (11, 42), SessionKind.THEORY)],  # 3.2 h: the plan's 19.2 offline hours in all
         [5] * 6 + [3, 3],
-        8,
     ),
     (
         "DY-2024-3-02",
@@ -85,7 +84,6 @@ RUN_CLASSES = [
         [(20 + i, (8, 30), (12, 30), SessionKind.THEORY) for i in range(3)]
         + [(20 + i, (14, 0), (18, 0), SessionKind.PRACTICAL) for i in range(3)],
         [6] * 4 + [3] * 4,
-        8,
     ),
 ]
 VENUE = "东营市安全生产培训中心实训基地"
@@ -153,7 +151,7 @@ def _at(day: datetime.date, hm) -> datetime.datetime:
 
 
 def _run_class(project, staff, plan, spec, log) -> None:
-    code, personnel_class, name, size, sessions, attended, online = spec
+    code, personnel_class, name, size, sessions, attended = spec
     oc = OfflineClass.objects.filter(code=code).first() or offline_class_create(
         project=project, personnel_class=personnel_class, code=code, name=name
     )
@@ -190,14 +188,6 @@ def _run_class(project, staff, plan, spec, log) -> None:
                 signed_out_at=_at(session.date, (session.end.hour, session.end.minute)),
                 reason=MANUAL_REASON,
             )
-        if position < online:
-            for course in plan.courses.filter(modality=Modality.ONLINE):
-                hours_credit_online(
-                    enrollment=enrollment,
-                    course=course,
-                    minutes=course.hours * 60,
-                    source=f"demo:{enrollment.pk}:{course.pk}",
-                )
     log(f"   班级 {code}：{len(roster)} 名学员，{len(rows)} 个课次")
 
 

@@ -14,7 +14,16 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from training import tabular
-from training.rosters.columns import COLUMNS, FIRST_DATA_ROW, OPTIONAL_COLUMNS, PHONE, REQUIRED_COLUMNS
+from training.rosters.columns import (
+    COLUMNS,
+    EXAMPLE_ROW,
+    FIRST_DATA_ROW,
+    ID_NUMBER,
+    NAME,
+    OPTIONAL_COLUMNS,
+    PHONE,
+    REQUIRED_COLUMNS,
+)
 from training.tabular import SpreadsheetError
 
 ROW = "row"
@@ -136,6 +145,9 @@ def frame_from_table(frame: pd.DataFrame) -> pd.DataFrame:
     frame.insert(0, ROW, range(FIRST_DATA_ROW, FIRST_DATA_ROW + len(frame)))
     # Trailing blank lines of a spreadsheet are not rows of the roster.
     frame = frame[(frame[list(COLUMNS)] != "").any(axis=1)].reset_index(drop=True)
+    # The template's example row (张三 with the template's ID number) left in by mistake is not a person: skipped.
+    example = (frame[NAME] == EXAMPLE_ROW[NAME]) & (frame[ID_NUMBER].str.upper() == EXAMPLE_ROW[ID_NUMBER])
+    frame = frame[~example].reset_index(drop=True)
     if frame.empty:
         raise RosterFileError(_("文件没有数据行（第1行为表头，数据从第2行开始）"))
     return frame

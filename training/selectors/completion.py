@@ -17,6 +17,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+
 from training.models import (
     CreditedHours,
     CreditKind,
@@ -95,11 +97,18 @@ def _requirements(progress: Progress) -> None:
 def _explain(progress: Progress) -> None:
     rule, reasons = progress.rule, progress.reasons
     if progress.total < progress.required_total:
-        reasons.append(f"总学时 {fmt(progress.total)}/{fmt(progress.required_total)}")
+        reasons.append(
+            _("总学时 %(got)s/%(need)s") % {"got": fmt(progress.total), "need": fmt(progress.required_total)}
+        )
     if progress.offline < progress.required_offline:
-        reasons.append(f"线下学时 {fmt(progress.offline)}/{fmt(progress.required_offline)}")
+        reasons.append(
+            _("线下学时 %(got)s/%(need)s") % {"got": fmt(progress.offline), "need": fmt(progress.required_offline)}
+        )
     if progress.offline_practical < progress.required_practical:
-        reasons.append(f"实训学时 {fmt(progress.offline_practical)}/{fmt(progress.required_practical)}")
+        reasons.append(
+            _("实训学时 %(got)s/%(need)s")
+            % {"got": fmt(progress.offline_practical), "need": fmt(progress.required_practical)}
+        )
     reason = documentary_error(
         required=rule.documentary_required, included=progress.documentary_watched, title=rule.documentary_title
     )

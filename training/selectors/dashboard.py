@@ -7,19 +7,27 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from training.models import (
+    ClassSession,
     Enrollment,
     EnrollmentStatus,
     Enterprise,
     PersonnelClass,
+    ProjectStatus,
     Provider,
     ProviderStatus,
     Region,
+    RosterImport,
+    RosterImportStatus,
     Trainee,
     TrainingProject,
 )
 from training.scope import binding_kind, region_subtree, visible
+from training.selectors.completion import progress_for_enrollments
 
 # Tiles that apps built on training add to the staff home page (training imports none of them: each app
 # registers its panel function in AppConfig.ready). A panel function takes the user and returns
@@ -34,6 +42,164 @@ TRAINEE_HOME_SECTIONS: list = []
 
 def home_panels(user) -> list[dict]:
     return [panel for function in HOME_PANELS if (panel := function(user)) is not None]
+
+
+@dataclass(frozen=True)
+class Step:
+    """One thing to do now, shown at the top of a home page: what, where (a link to the list behind it, filtered),
+    how many, and whether it is already done (a trainee sees their whole path, done steps struck through)."""
+
+    order: int
+    label: str
+    url: str
+    detail: str = ""
+    count: int | None = None
+    done: bool = False
+    alert: bool = False
+
+
+# Functions (user) -> list[Step] that apps built on training add in AppConfig.ready (training imports none of them):
+# proctoring adds consent, face enrolment, the next lesson and flags; exams adds the exam when eligible.
+NEXT_STEPS: list = []
+
+
+def next_steps(user) -> list[Step]:
+    """What this user should do now, most urgent first: training's own steps and those the other apps add."""
+    steps = _training_steps(user)
+    for function in NEXT_STEPS:
+        steps.extend(function(user))
+    return sorted(steps, key=lambda step: (step.done, step.order))
+
+
+def _training_steps(user) -> list[Step]:
+    if binding_kind(user) == "trainee":
+        return _trainee_steps(user)
+    steps = []
+    if user.has_perm("training.import_roster"):
+        steps += _provider_steps(user)
+    elif user.has_perm("training.view_trainee"):
+        steps += _coverage_steps(user)
+    if user.has_perm("training.decide_project"):
+        steps += _decision_steps(user)
+    return steps
+
+
+def _coverage_steps(user) -> list[Step]:
+    """Officials follow up the people not yet on any project (四(二) 强化重点督促检查)."""
+    trainees = visible(user, Trainee.objects.all())
+    rostered = Trainee.objects.filter(enrollments__status__in=[EnrollmentStatus.ACTIVE, EnrollmentStatus.COMPLETED])
+    n = trainees.exclude(pk__in=rostered.values("pk")).count()
+    if not n:
+        return []
+    return [
+        Step(
+            order=50,
+            label=_("尚未纳入培训项目的人员：督促所在企业报名"),
+            url=reverse("trainee-list") + "?on_roster=0",
+            count=n,
+        )
+    ]
+
+
+def _trainee_steps(user) -> list[Step]:
+    today = timezone.localdate()
+    sessions = visible(user, ClassSession.objects.select_related("offline_class")).filter(
+        offline_class__enrollments__trainee_id=user.trainee_id,
+        offline_class__enrollments__status=EnrollmentStatus.ACTIVE,
+        date__gte=today,
+    )
+    session = sessions.order_by("date", "start").first()
+    steps = [Step(order=90, label=_("查看我的学时和尚缺的要求"), url=reverse("my-progress"))]
+    enrollments = visible(user, Enrollment.objects.filter(trainee_id=user.trainee_id, status=EnrollmentStatus.ACTIVE))
+    enrollments = enrollments.select_related("trainee", "project__region")
+    if any(p.complete for p in progress_for_enrollments(enrollments)):
+        # the exams app adds the exam itself (its page and sitting) through NEXT_STEPS
+        steps.append(
+            Step(order=50, label=_("学时已达到结业要求：可以参加结业考试（闭卷）"), url=reverse("my-progress"))
+        )
+    if session is not None:
+        steps.append(
+            Step(
+                order=40,
+                label=_("参加下一次线下课：%(date)s %(start)s，%(venue)s")
+                % {
+                    "date": session.date.strftime("%Y-%m-%d"),
+                    "start": session.start.strftime("%H:%M"),
+                    "venue": session.venue,
+                },
+                detail=_("请带身份证件，现场签到、签退后计入学时。"),
+                url=reverse("my-progress") + "#sessions",
+            )
+        )
+    return steps
+
+
+ROSTERS_WITH_ERRORS = Q(status__in=[RosterImportStatus.REJECTED, RosterImportStatus.FAILED]) | Q(
+    status=RosterImportStatus.CHECKED, invalid_rows__gt=0
+)
+
+
+def _provider_steps(user) -> list[Step]:
+    steps = []
+    bad = visible(user, RosterImport.objects.all()).filter(ROSTERS_WITH_ERRORS)
+    if n := bad.count():
+        steps.append(
+            Step(
+                order=10,
+                label=_("有错误的花名册：修改后重新上传"),
+                url=reverse("roster-list") + "?errors=1",
+                count=n,
+                alert=True,
+            )
+        )
+    unplaced = visible(user, Enrollment.objects.filter(status=EnrollmentStatus.ACTIVE, offline_class__isnull=True))
+    by_project = list(unplaced.values_list("project").annotate(n=Count("pk")).order_by("-n"))
+    if by_project:
+        project_id, _n = by_project[0]
+        steps.append(
+            Step(
+                order=20,
+                label=_("未分班的学员：分配到线下班级"),
+                url=reverse("project-detail", args=[project_id]) + "?offline_class=none#roster",
+                count=sum(n for _p, n in by_project),
+            )
+        )
+    missing = (
+        visible(user, ClassSession.objects.all())
+        .filter(date__lte=timezone.localdate())
+        .annotate(n=Count("attendances"))
+        .filter(n=0)
+        .order_by("date", "start")
+    )
+    if n := missing.count():
+        first = missing.first()
+        steps.append(
+            Step(
+                order=30,
+                label=_("已上课但未录考勤的课次：录入签到签退"),
+                url=reverse("attendance-sheet", args=[first.pk]),
+                count=n,
+                alert=True,
+            )
+        )
+    return steps
+
+
+WAITING_FOR_DECISION = [ProjectStatus.SUBMITTED, ProjectStatus.EXPERT_REVIEW]
+
+
+def _decision_steps(user) -> list[Step]:
+    waiting = visible(user, TrainingProject.objects.filter(status__in=WAITING_FOR_DECISION))
+    if n := waiting.count():
+        return [
+            Step(
+                order=20,
+                label=_("等待决定的培训项目：遴选、评审或确定入选"),
+                url=reverse("project-list") + "?status=waiting",
+                count=n,
+            )
+        ]
+    return []
 
 
 def home_counts(user) -> dict:
@@ -60,6 +226,8 @@ class AreaRow:
     """One line of the by-area table: a region below the officer's own, or an enterprise of a park."""
 
     label: str
+    region_id: int | None = None
+    enterprise_id: int | None = None
     by_class: list[int] = field(default_factory=lambda: [0, 0, 0])
     priority: int = 0
     on_roster: int = 0
@@ -93,7 +261,7 @@ def area_rows(user) -> list[AreaRow]:
     tops, owner = _area_of(user)
     if not tops:
         return []
-    rows = {top.pk: AreaRow(label=top.name) for top in tops}
+    rows = {top.pk: AreaRow(label=top.name, region_id=top.pk) for top in tops}
     trainees = visible(user, Trainee.objects.all())
     for region_id, pclass, priority, n in (
         trainees.values_list("enterprise__region", "personnel_class", "new_or_transferred")
@@ -140,6 +308,7 @@ def _park_rows(user) -> list[AreaRow]:
         rows.append(
             AreaRow(
                 label=e.name,
+                enterprise_id=e.pk,
                 by_class=[e.c1, e.c2, e.c3],
                 priority=e.priority,
                 on_roster=rostered[e.pk],

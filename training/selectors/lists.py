@@ -2,12 +2,31 @@
 
 from django.db.models import Count, Q
 
-from training.models import Enterprise, Trainee
-from training.scope import visible
+from training.models import EnrollmentStatus, Enterprise, Region, Trainee
+from training.scope import region_subtree, visible
+
+ON_ROSTER = [EnrollmentStatus.ACTIVE, EnrollmentStatus.COMPLETED]
 
 
-def trainee_list(user, *, personnel_class: int | None = None, enterprise_id: int | None = None, q: str = ""):
+def trainee_list(
+    user,
+    *,
+    personnel_class: int | None = None,
+    enterprise_id: int | None = None,
+    q: str = "",
+    region_id: int | None = None,
+    on_roster: bool | None = None,
+    priority: bool | None = None,
+):
+    """The home page's numbers link here with the same filters, so a count and its list always match."""
     trainees = visible(user, Trainee.objects.select_related("enterprise"))
+    if region_id and (region := Region.objects.filter(pk=region_id).first()):
+        trainees = trainees.filter(enterprise__region__in=region_subtree(region))
+    if on_roster is not None:
+        rostered = Trainee.objects.filter(enrollments__status__in=ON_ROSTER).values("pk")
+        trainees = trainees.filter(pk__in=rostered) if on_roster else trainees.exclude(pk__in=rostered)
+    if priority is not None:
+        trainees = trainees.filter(new_or_transferred=priority)
     if personnel_class:
         trainees = trainees.filter(personnel_class=personnel_class)
     if enterprise_id:
@@ -17,8 +36,12 @@ def trainee_list(user, *, personnel_class: int | None = None, enterprise_id: int
     return trainees.order_by("enterprise__name", "name", "pk")
 
 
-def enterprise_list(user, *, kind: str = "", major_hazard: bool | None = None, q: str = ""):
+def enterprise_list(
+    user, *, kind: str = "", major_hazard: bool | None = None, q: str = "", region_id: int | None = None
+):
     enterprises = visible(user, Enterprise.objects.select_related("region__parent", "park"))
+    if region_id and (region := Region.objects.filter(pk=region_id).first()):
+        enterprises = enterprises.filter(region__in=region_subtree(region))
     if kind:
         enterprises = enterprises.filter(kind=kind)
     if major_hazard is not None:

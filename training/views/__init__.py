@@ -23,8 +23,13 @@ class SignInView(auth_views.LoginView):
 def home(request):
     user = request.user
     if binding_kind(user) == "trainee":
-        return render(request, "training/home_trainee.html", dashboard.trainee_home(user))
+        return render(
+            request,
+            "training/home_trainee.html",
+            {**dashboard.trainee_home(user), "steps": dashboard.next_steps(user)},
+        )
     context = {
+        "steps": dashboard.next_steps(user),
         "counts": dashboard.home_counts(user),
         "area_rows": dashboard.area_rows(user),
         "project_rows": dashboard.project_rows(user),
@@ -53,6 +58,9 @@ def trainee_list(request):
         personnel_class=filters.get("personnel_class"),
         enterprise_id=filters.get("enterprise"),
         q=filters.get("q", ""),
+        region_id=filters.get("region"),
+        on_roster=filters.get("on_roster"),
+        priority=filters.get("priority"),
     )
     context = {"form": form, "page": _page(request, trainees), "query": _query_without_page(request)}
     return render(request, "training/trainee_list.html", context)
@@ -70,7 +78,11 @@ def enterprise_list(request):
     form = EnterpriseFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     enterprises = lists.enterprise_list(
-        request.user, kind=filters.get("kind", ""), major_hazard=filters.get("major_hazard"), q=filters.get("q", "")
+        request.user,
+        kind=filters.get("kind", ""),
+        major_hazard=filters.get("major_hazard"),
+        q=filters.get("q", ""),
+        region_id=filters.get("region"),
     )
     context = {"form": form, "page": _page(request, enterprises), "query": _query_without_page(request)}
     return render(request, "training/enterprise_list.html", context)
@@ -83,7 +95,12 @@ def enterprise_detail(request, pk):
     )
     trainees = visible(request.user, Trainee.objects.filter(enterprise=enterprise)).order_by("personnel_class", "name")
     can_see_trainees = request.user.has_perm("training.view_trainee")
-    context = {"enterprise": enterprise, "trainees": trainees if can_see_trainees else None}
+    # Paged: a large enterprise has a thousand people or more (one page of 1,012 rows was 42,000 px tall).
+    context = {
+        "enterprise": enterprise,
+        "page": _page(request, trainees) if can_see_trainees else None,
+        "query": _query_without_page(request),
+    }
     return render(request, "training/enterprise_detail.html", context)
 
 

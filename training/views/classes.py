@@ -22,6 +22,7 @@ from training.selectors.attendance import (
     manual_hours_by_enrollment,
 )
 from training.selectors.completion import progress_for_enrollments
+from training.selectors.lessons import lesson_rows
 from training.selectors.policy import rule_set_in_force
 from training.services.classes import (
     attendance_record,
@@ -225,8 +226,20 @@ def my_progress(request):
         request.user, Enrollment.objects.select_related("trainee", "project__region", "offline_class")
     )
     enrollments = list(enrollments.filter(trainee_id=request.user.trainee_id)) if request.user.trainee_id else []
+    lessons = lesson_rows(request.user.trainee, enrollments) if enrollments else []
+    sessions = (
+        visible(request.user, ClassSession.objects.select_related("offline_class"))
+        .filter(offline_class__enrollments__in=enrollments)
+        .order_by("date", "start")
+    )
     progress = progress_for_enrollments(enrollments)
     manual = manual_hours_by_enrollment([e.pk for e in enrollments])
     for p in progress:
-        p.manual_offline = manual.get(p.enrollment.pk, 0)
-    return render(request, "training/my_progress.html", {"progress": progress})
+        p.manual_offline = manual.get(p.enrollment.pk, 0)  # typed by staff, marked manual in every report
+    context = {
+        # the same lesson rows as /study/ (training/selectors/lessons.py): the two pages cannot disagree
+        "progress": [(p, [row for row in lessons if row.enrollment_id == p.enrollment.pk]) for p in progress],
+        "sessions": sessions,
+        "today": timezone.localdate(),
+    }
+    return render(request, "training/my_progress.html", context)

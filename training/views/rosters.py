@@ -5,6 +5,8 @@ its reason, the error report to download), then imported on confirmation. Large 
 page polls the progress endpoint.
 """
 
+from pathlib import Path
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -25,6 +27,7 @@ from training.rosters.uploads import (
     roster_upload_create,
 )
 from training.scope import visible
+from training.selectors.dashboard import ROSTERS_WITH_ERRORS
 from training.tasks import roster_check_task, roster_commit_task
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -62,7 +65,10 @@ def roster_list(request):
             )
             _run(roster_check_task, roster_upload_check, upload)
             return redirect("roster-detail", pk=upload.pk)
-    uploads = visible(request.user, RosterImport.objects.select_related("project", "uploaded_by"))[:50]
+    uploads = visible(request.user, RosterImport.objects.select_related("project", "uploaded_by"))
+    if request.GET.get("errors"):  # the home page's "rosters with errors"
+        uploads = uploads.filter(ROSTERS_WITH_ERRORS)
+    uploads = uploads[:50]
     return render(request, "training/rosters/list.html", {"form": form, "uploads": uploads, "may_upload": may_upload})
 
 
@@ -94,7 +100,9 @@ def roster_report(request, pk):
     upload = _upload_or_404(request, pk)
     if not upload.report:
         raise Http404
-    name = upload.report.name.rsplit("/", 1)[-1]
+    # a plain name, "<原文件名>-错误报告.csv", whatever suffix the storage gave the stored file
+    suffix = Path(upload.report.name).suffix or ".csv"
+    name = f"{Path(upload.original_name).stem}-错误报告{suffix}"
     return FileResponse(upload.report.open("rb"), as_attachment=True, filename=name)
 
 

@@ -1,0 +1,67 @@
+"""/study/ and /me/progress/ tell a trainee the same thing about their online lessons (issue 8: the demo credited
+12.8 online hours that no lesson progress backed, so one page said "已观看" and the other "0%")."""
+
+import re
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from proctoring.services.consent import consent_give
+from proctoring.services.enrolment import face_enrol
+from proctoring.services.study import study_credit, study_session_start
+from training.models import CreditedHours, Lesson, User
+
+pytestmark = pytest.mark.django_db
+
+ROW = re.compile(r'data-lesson="(\d+)" data-percent="(\d+)"')
+
+
+def _pages(client) -> tuple[dict, dict, list[str]]:
+    study = client.get(reverse("proctoring:study-list"))
+    progress = client.get(reverse("my-progress"))
+    assert study.status_code == progress.status_code == 200
+    watched = re.findall(r'class="documentary" data-watched="(\d)"', progress.content.decode())
+    return dict(ROW.findall(study.content.decode())), dict(ROW.findall(progress.content.decode())), watched
+
+
+def _documentary_done(study_rows: dict) -> bool:
+    documentary = Lesson.objects.filter(pk__in=[int(pk) for pk in study_rows], course__is_documentary=True)
+    return bool(documentary) and all(study_rows[str(lesson.pk)] == "100" for lesson in documentary)
+
+
+@pytest.fixture
+def demo(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    call_command("load_demo", verbosity=0)
+    call_command("demo_accounts", stdout=open("/dev/null", "w"))
+    return list(User.objects.filter(trainee__isnull=False).order_by("username"))
+
+
+def test_the_demo_trainees_see_the_same_lessons_and_percentages_on_both_pages(client, demo):
+    assert demo, "demo_accounts made no trainee accounts"
+    assert not CreditedHours.objects.filter(kind="online").exists(), "the demo credits no unverified online hours"
+    for user in demo:
+        client.force_login(user)
+        study_rows, progress_rows, watched = _pages(client)
+        assert study_rows, f"{user.username}: no online lessons on /study/"
+        assert study_rows == progress_rows, user.username
+        assert watched == ["1" if _documentary_done(study_rows) else "0"], user.username
+
+
+def test_after_verified_study_both_pages_say_watched(client, demo, faces_dir):
+    user = demo[0]
+    trainee = user.trainee
+    consent_give(trainee=trainee)
+    face_enrol(trainee=trainee, image_bytes=(faces_dir / "obama.jpg").read_bytes())
+    client.force_login(user)
+    before, _, watched = _pages(client)
+    assert watched == ["0"] and set(before.values()) == {"0"}
+    documentary = Lesson.objects.get(pk__in=[int(pk) for pk in before], course__is_documentary=True)
+    session, _ = study_session_start(trainee=trainee, lesson=documentary)
+    study_credit(session_id=session.pk, verified_second=documentary.duration_seconds, seq=1)
+    study_rows, progress_rows, watched = _pages(client)
+    assert study_rows[str(documentary.pk)] == progress_rows[str(documentary.pk)] == "100"
+    assert study_rows == progress_rows
+    assert watched == ["1"]
+    assert CreditedHours.objects.filter(enrollment__trainee=trainee, kind="online").exists()
