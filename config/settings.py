@@ -284,3 +284,12 @@ CELERY_BEAT_SCHEDULE["purge-biometrics"] = {
     "task": "proctoring.tasks.purge_biometrics_task",
     "schedule": timedelta(hours=env.float("BIOMETRIC_PURGE_EVERY_HOURS", default=1)),
 }
+
+# Exams (issue 9): answers later than the deadline plus this grace are refused (network lag); the server submits an
+# abandoned attempt at its deadline (a Celery task with eta, and a beat sweep as a safety net).
+EXAM_GRACE_SECONDS = env.float("EXAM_GRACE_SECONDS", default=5)
+EXAM_MAX_INCIDENTS = env.int("EXAM_MAX_INCIDENTS", default=5)  # failed face checks + focus losses before submission
+EXAM_FACE_CHECK_MIN_SECONDS = env.float("EXAM_FACE_CHECK_MIN_SECONDS", default=300)
+EXAM_FACE_CHECK_MAX_SECONDS = env.float("EXAM_FACE_CHECK_MAX_SECONDS", default=1200)
+EXAM_CERTIFICATE_RATE = env.str("EXAM_CERTIFICATE_RATE", default="30/m")  # public verification page, per client IP
+CELERY_BEAT_SCHEDULE["exam-submit-overdue"] = {"task": "exams.tasks.submit_overdue", "schedule": 30.0}

@@ -99,6 +99,11 @@ class Enrollment(models.Model):
         related_name="enrollments",
     )
     created_at = models.DateTimeField(_("报名时间"), auto_now_add=True)
+    # Set by the exams app through training.services.enrollments.enrollment_mark_passed: a pass is what the fund
+    # pays on, and it reduces the fee of the next safety re-training (SPEC 三(三)).
+    exam_passed_on = models.DateField(_("考试合格日期"), null=True, blank=True)
+    exam_score = models.PositiveSmallIntegerField(_("考试成绩"), null=True, blank=True)
+    retraining_fee_reduced = models.BooleanField(_("再培训学费减免资格"), default=False)
 
     scope_paths = ScopePaths(
         region=("project__region",),

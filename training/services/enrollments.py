@@ -109,3 +109,28 @@ def enrollment_assign_class(*, enrollment: Enrollment, offline_class: OfflineCla
     enrollment.offline_class = offline_class
     enrollment.save(update_fields=["offline_class"])
     return enrollment
+
+
+@transaction.atomic
+def enrollment_mark_passed(*, enrollment: Enrollment, passed_on, score: int) -> Enrollment:
+    """The trainee passed the closed-book exam (SPEC 三(三)): what the fund pays on, and the reduced fee of the
+    next safety re-training. Called by the exams app (online pass or imported unified result)."""
+    enrollment = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
+    if enrollment.status == EnrollmentStatus.WITHDRAWN:
+        raise ValidationError("已退出项目的学员不能登记考试合格")
+    enrollment.exam_passed_on = passed_on
+    enrollment.exam_score = score
+    enrollment.retraining_fee_reduced = True
+    enrollment.save(update_fields=["exam_passed_on", "exam_score", "retraining_fee_reduced"])
+    return enrollment
+
+
+@transaction.atomic
+def enrollment_unmark_passed(*, enrollment: Enrollment) -> Enrollment:
+    """The pass behind a revoked certificate no longer counts (study or exam confirmed as proxy)."""
+    enrollment = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
+    enrollment.exam_passed_on = None
+    enrollment.exam_score = None
+    enrollment.retraining_fee_reduced = False
+    enrollment.save(update_fields=["exam_passed_on", "exam_score", "retraining_fee_reduced"])
+    return enrollment

@@ -1,0 +1,104 @@
+"""Reads of the exam app: rules in force, the bank a paper draws from, eligibility, results."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Q
+from django.utils import timezone
+
+from exams import rules
+from exams.models import Attempt, AttemptStatus, ExamRuleSet, Question, QuestionVersion
+from training.models import Enrollment, EnrollmentStatus
+from training.selectors.completion import progress_for_enrollments
+from training.selectors.policy import region_chain
+
+
+class NoExamRulesError(LookupError):
+    pass
+
+
+def exam_rules_in_force(region, on_date: datetime.date | None = None) -> ExamRuleSet:
+    """The most specific region's (county → city → province → national) latest rules effective on `on_date`."""
+    on_date = on_date or timezone.localdate()
+    ids = [r.pk for r in region_chain(region)]
+    candidates = ExamRuleSet.objects.filter(
+        Q(region__in=ids) | Q(region__isnull=True), effective_from__lte=on_date
+    ).order_by("-effective_from")
+    by_region = {}
+    for rule_set in candidates:
+        by_region.setdefault(rule_set.region_id, rule_set)
+    for region_id in [*ids, None]:
+        if region_id in by_region:
+            return by_region[region_id]
+    raise NoExamRulesError(f"没有在 {on_date:%Y-%m-%d} 生效的考试规则")
+
+
+def bank_questions(project) -> Q:
+    """The questions a project's papers draw from: its provider's bank, the banks of its region and the regions
+    above, and the national bank."""
+    regions = [r.pk for r in region_chain(project.region)]
+    return Q(provider=project.provider_id) | Q(region__in=regions) | Q(provider__isnull=True, region__isnull=True)
+
+
+def bank_pool(project, personnel_class: int):
+    """Current versions of active questions of the project's bank that apply to the class."""
+    questions = Question.objects.filter(bank_questions(project), active=True).values("current_id")
+    return QuestionVersion.objects.filter(pk__in=questions, classes__contains=str(personnel_class))
+
+
+@dataclass
+class Eligibility:
+    enrollment: Enrollment
+    reasons: list[str]
+    attempts_used: int
+    max_attempts: int
+
+    @property
+    def eligible(self) -> bool:
+        return not self.reasons
+
+
+def eligibility_for(enrollments, *, on_date=None) -> list[Eligibility]:
+    """Eligibility of many enrollments: training complete (training's own completion selector), not yet passed,
+    attempts left under the rules in force."""
+    enrollments = list(enrollments)
+    used: dict[int, int] = {}
+    for enrollment_id in Attempt.objects.filter(enrollment__in=enrollments).values_list("enrollment_id", flat=True):
+        used[enrollment_id] = used.get(enrollment_id, 0) + 1
+    rules_by_region = {}
+    result = []
+    for progress in progress_for_enrollments(enrollments):
+        e = progress.enrollment
+        if e.project.region_id not in rules_by_region:
+            rules_by_region[e.project.region_id] = exam_rules_in_force(e.project.region, on_date)
+        rule_set = rules_by_region[e.project.region_id]
+        reasons = rules.eligibility_reasons(
+            withdrawn=e.status == EnrollmentStatus.WITHDRAWN,
+            complete=progress.complete,
+            progress_reasons=progress.reasons,
+            passed=e.exam_passed_on is not None,
+            attempts_used=used.get(e.pk, 0),
+            max_attempts=rule_set.max_attempts,
+        )
+        result.append(Eligibility(e, reasons, used.get(e.pk, 0), rule_set.max_attempts))
+    return result
+
+
+def eligibility(enrollment: Enrollment) -> Eligibility:
+    enrollment = Enrollment.objects.select_related("trainee", "project__region").get(pk=enrollment.pk)
+    return eligibility_for([enrollment])[0]
+
+
+def roster_eligibility(project) -> list[Eligibility]:
+    enrollments = (
+        Enrollment.objects.filter(project=project)
+        .select_related("trainee", "project__region")
+        .order_by("trainee__id_number")
+    )
+    return eligibility_for(enrollments)
+
+
+def open_attempt_for(enrollment) -> Attempt | None:
+    return Attempt.objects.filter(enrollment=enrollment, status=AttemptStatus.OPEN).first()

@@ -1,0 +1,72 @@
+"""Exam rules data, sittings and check-in at an exam site."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from exams.models import CheckIn, EventKind, ExamRuleSet, Sitting, SittingMode
+from training.models import Enrollment
+
+NATIONAL_DEFAULT_FROM = datetime.date(2013, 8, 29)  # 安监总培训〔2013〕104号
+
+
+def ensure_exam_national_default() -> ExamRuleSet:
+    existing = ExamRuleSet.objects.filter(region__isnull=True, effective_from=NATIONAL_DEFAULT_FROM).first()
+    if existing:
+        return existing
+    return exam_rule_set_create(region=None, effective_from=NATIONAL_DEFAULT_FROM, name="全国默认（安监总培训〔2013〕104号）")
+
+
+@transaction.atomic
+def exam_rule_set_create(*, region, effective_from: datetime.date, name: str, **numbers) -> ExamRuleSet:
+    """A region's (or the nation's) exam rules from a date; attempts already started keep theirs."""
+    rule_set = ExamRuleSet(region=region, effective_from=effective_from, name=name, **numbers)
+    rule_set.full_clean()
+    rule_set.save()
+    return rule_set
+
+
+@transaction.atomic
+def sitting_create(*, project, name: str, mode: str, opens_at, closes_at, site: str = "", room: str = "",
+                   seats: int | None = None, staff=()) -> Sitting:  # fmt: skip
+    sitting = Sitting(project=project, name=name, mode=mode, opens_at=opens_at, closes_at=closes_at, site=site,
+                      room=room, seats=seats)  # fmt: skip
+    sitting.full_clean()
+    sitting.save()
+    if staff:
+        sitting.staff.set(staff)
+    return sitting
+
+
+@transaction.atomic
+def check_in(*, sitting: Sitting, id_number: str, staff_user, by_face: bool = False, seat: str = "") -> CheckIn:
+    """Exam-site staff check a candidate in by ID number (face only where the candidate consented)."""
+    from proctoring.services.consent import has_biometric_consent
+
+    if sitting.mode != SittingMode.SITE:
+        raise ValidationError("线上考试无需考点签到")
+    if not (staff_user.is_superuser or sitting.staff.filter(pk=staff_user.pk).exists()):
+        raise ValidationError("您不是本考场的考务人员")
+    sitting = Sitting.objects.select_for_update().get(pk=sitting.pk)
+    enrollment = (
+        Enrollment.objects.filter(project=sitting.project, trainee__id_number=id_number.strip().upper())
+        .select_related("trainee")
+        .first()
+    )
+    if enrollment is None:
+        raise ValidationError("该身份证号不在本项目花名册上")
+    if by_face and not has_biometric_consent(enrollment.trainee):
+        raise ValidationError("该考生未同意人脸识别，请核验身份证")
+    existing = CheckIn.objects.filter(sitting=sitting, enrollment=enrollment).first()
+    if existing:
+        return existing
+    if sitting.seats and sitting.check_ins.count() >= sitting.seats:
+        raise ValidationError(f"考场座位已满（{sitting.seats}座）")
+    return CheckIn.objects.create(sitting=sitting, enrollment=enrollment, checked_by=staff_user, by_face=by_face,
+                                  seat=seat)  # fmt: skip
+
+
+CHECK_IN_EVENT = EventKind.CHECK_IN
