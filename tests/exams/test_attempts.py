@@ -201,7 +201,8 @@ def test_evidence_is_chained_sealed_and_a_raw_sql_edit_is_caught(exam):
     event = AttemptEvent.objects.filter(attempt=attempt, kind="answer").order_by("seq")[3]
     table = AttemptEvent._meta.db_table
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
+        if connection.vendor == "postgresql":  # an intruder with the owner's rights switches the guard off
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER USER")
         cursor.execute(f"UPDATE {table} SET data = %s WHERE id = %s", ['{"item": 1, "position": 1, "value": "Z"}', event.pk])
         if connection.vendor == "postgresql":
@@ -212,11 +213,11 @@ def test_evidence_is_chained_sealed_and_a_raw_sql_edit_is_caught(exam):
 
 @pytest.mark.postgres
 def test_postgres_refuses_update_and_delete_of_events(exam):
-    from django.db import InternalError, transaction
+    from django.db import DatabaseError, transaction
 
     course, sitting = exam
     attempt = _start(course, sitting)
     for statement in ("UPDATE {t} SET kind = 'x'", "DELETE FROM {t}"):
-        with pytest.raises(InternalError, match="Cannot"), transaction.atomic(), connection.cursor() as cursor:
+        with pytest.raises(DatabaseError, match="Cannot update or delete rows"), transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(statement.format(t=AttemptEvent._meta.db_table))
     assert evidence_verify(attempt) == []
