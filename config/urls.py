@@ -5,6 +5,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from exams.views.public import certificate_page
+
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
@@ -21,6 +23,8 @@ urlpatterns = [
     path("password-reset/done/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
     path("", include("training.urls")),
     path("", include("proctoring.urls")),
+    path("", include("exams.urls")),
+    path("public/certificates/<str:serial>/", certificate_page, name="public-certificate"),
 ]
 # The demo (DEBUG) serves the lesson videos itself (production: the web server). Only lessons/: snapshot images
 # are biometric data and are served only through the logged view proctoring:snapshot-image.

@@ -22,4 +22,9 @@ class ExamsConfig(AppConfig):
         from training.roles import register
 
         register(GRANTS)
+        from exams.services.certificates import revoke_on_confirmed_flag
+        from proctoring.services.flags import CONFIRMED_HOOKS
+
+        if revoke_on_confirmed_flag not in CONFIRMED_HOOKS:
+            CONFIRMED_HOOKS.append(revoke_on_confirmed_flag)
         post_migrate.connect(_seed_exam_rules, sender=self)

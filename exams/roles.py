@@ -5,10 +5,22 @@ from training.roles import Role
 _RESULTS = {"exams.view_results", "exams.view_attempt", "exams.view_certificate"}
 
 GRANTS: dict[Role, set[str]] = {
-    Role.PROVIDER_STAFF: {"exams.import_questions", "exams.manage_blueprint", "exams.manage_sitting",
-                          "exams.view_question", *_RESULTS},  # fmt: skip
-    Role.EM_OFFICER: {"exams.import_questions", "exams.import_results", "exams.manage_sitting", "exams.check_in",
-                      "exams.view_question", "exams.revoke_certificate", *_RESULTS},  # fmt: skip
+    Role.PROVIDER_STAFF: {
+        "exams.import_questions",
+        "exams.manage_blueprint",
+        "exams.manage_sitting",
+        "exams.view_question",
+        *_RESULTS,
+    },  # fmt: skip
+    Role.EM_OFFICER: {
+        "exams.import_questions",
+        "exams.import_results",
+        "exams.manage_sitting",
+        "exams.check_in",
+        "exams.view_question",
+        "exams.revoke_certificate",
+        *_RESULTS,
+    },  # fmt: skip
     Role.HR_OFFICER: {*_RESULTS, "exams.revoke_certificate"},
     Role.AUDITOR: {*_RESULTS},
     Role.SI_OFFICER: {"exams.view_certificate"},

@@ -13,7 +13,14 @@ import random
 
 OPTION_LETTERS = "ABCDEF"
 JUDGE_TRUE, JUDGE_FALSE = "T", "F"
-JUDGE_LABELS = {"对": JUDGE_TRUE, "错": JUDGE_FALSE, "正确": JUDGE_TRUE, "错误": JUDGE_FALSE, "√": JUDGE_TRUE, "×": JUDGE_FALSE}
+JUDGE_LABELS = {
+    "对": JUDGE_TRUE,
+    "错": JUDGE_FALSE,
+    "正确": JUDGE_TRUE,
+    "错误": JUDGE_FALSE,
+    "√": JUDGE_TRUE,
+    "×": JUDGE_FALSE,
+}
 JUDGE_DISPLAY = {JUDGE_TRUE: "对", JUDGE_FALSE: "错"}
 
 
@@ -33,7 +40,11 @@ def question_errors(*, kind: str, options: list[str], answer: str) -> list[tuple
         return errors
     if len(filled) < 2:
         errors.append(("选项A", f"至少需要2个选项（现有{len(filled)}个）"))
-    gaps = [letter for letter, text in zip(OPTION_LETTERS, options, strict=False) if not text and letter < max(filled or "A")]
+    gaps = [
+        letter
+        for letter, text in zip(OPTION_LETTERS, options, strict=False)
+        if not text and letter < max(filled or "A")
+    ]
     if gaps:
         errors.append((f"选项{gaps[0]}", "选项不能跳空（请从A起连续填写）"))
     if not answer or any(ch not in OPTION_LETTERS for ch in answer):
@@ -130,7 +141,13 @@ def pass_flag_error(*, score: int, passed: bool, pass_mark: int) -> str | None:
 
 
 def eligibility_reasons(
-    *, withdrawn: bool, complete: bool, progress_reasons: list[str], passed: bool, attempts_used: int, max_attempts: int
+    *,
+    withdrawn: bool,
+    complete: bool,
+    progress_reasons: list[str],
+    passed: bool,
+    attempts_used: int,
+    max_attempts: int,
 ) -> list[str]:
     """Why a trainee may not start an exam now; [] = eligible."""
     if withdrawn:

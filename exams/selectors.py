@@ -102,3 +102,15 @@ def roster_eligibility(project) -> list[Eligibility]:
 
 def open_attempt_for(enrollment) -> Attempt | None:
     return Attempt.objects.filter(enrollment=enrollment, status=AttemptStatus.OPEN).first()
+
+
+def result_breakdown(attempt: Attempt) -> list[dict]:
+    """Points per topic from the sealed submission event (what was graded), for the result page."""
+    from exams.models import AttemptEvent, EventKind
+
+    event = AttemptEvent.objects.filter(attempt=attempt, kind=EventKind.SUBMIT).first()
+    by_topic = event.data.get("by_topic", {}) if event else {}
+    return [
+        {"topic": t, "got": got, "of": of, "percent": int(got * 100 / of) if of else 0}
+        for t, (got, of) in sorted(by_topic.items())
+    ]

@@ -19,7 +19,9 @@ class Blueprint(models.Model):
     multiple_points = models.PositiveSmallIntegerField(_("多选每题分值"), default=2)
     judge_points = models.PositiveSmallIntegerField(_("判断每题分值"), default=1)
     pass_mark = models.PositiveSmallIntegerField(_("合格分数线"), default=80)
-    duration_minutes = models.PositiveSmallIntegerField(_("考试时长(分钟)"), default=120, validators=[MinValueValidator(1)])
+    duration_minutes = models.PositiveSmallIntegerField(
+        _("考试时长(分钟)"), default=120, validators=[MinValueValidator(1)]
+    )
     multi_scoring = models.CharField(
         _("多选计分"), max_length=10, choices=MultiScoring.choices, default=MultiScoring.ALL_OR_NOTHING
     )

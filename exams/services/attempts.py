@@ -61,7 +61,10 @@ def start_error(*, enrollment: Enrollment, sitting: Sitting, now=None, face_pass
         return "该考试场次不属于您的培训项目"
     if not sitting.opens_at <= now < sitting.closes_at:
         return f"考试场次开放时间为 {timezone.localtime(sitting.opens_at):%Y-%m-%d %H:%M} 至 {timezone.localtime(sitting.closes_at):%Y-%m-%d %H:%M}"
-    if sitting.mode == SittingMode.SITE and not CheckIn.objects.filter(sitting=sitting, enrollment=enrollment).exists():
+    if (
+        sitting.mode == SittingMode.SITE
+        and not CheckIn.objects.filter(sitting=sitting, enrollment=enrollment).exists()
+    ):
         return "请先在考点签到（出示身份证）后再开考"
     if sitting.mode == SittingMode.ONLINE and not face_passed:
         return "线上考试须先通过人脸核验"
@@ -86,7 +89,9 @@ def _schedule_deadline(attempt: Attempt) -> None:
 def attempt_start(*, enrollment: Enrollment, sitting: Sitting, face_passed: bool = False, now=None) -> Attempt:
     """Open the candidate's attempt, or take over the one already open (a new tab token: the old tab stops)."""
     now = now or timezone.now()
-    enrollment = Enrollment.objects.select_for_update().select_related("trainee", "project__region").get(pk=enrollment.pk)
+    enrollment = (
+        Enrollment.objects.select_for_update().select_related("trainee", "project__region").get(pk=enrollment.pk)
+    )
     open_attempt = Attempt.objects.select_for_update().filter(enrollment=enrollment, status=AttemptStatus.OPEN).first()
     if open_attempt is not None:
         return attempt_takeover(attempt=open_attempt, now=now)
@@ -96,7 +101,9 @@ def attempt_start(*, enrollment: Enrollment, sitting: Sitting, face_passed: bool
     verdict = eligibility(enrollment)
     if not verdict.eligible:
         raise _refuse("不能开考：" + "；".join(verdict.reasons), enrollment=enrollment.pk)
-    blueprint = Blueprint.objects.filter(project=sitting.project, personnel_class=enrollment.trainee.personnel_class).first()
+    blueprint = Blueprint.objects.filter(
+        project=sitting.project, personnel_class=enrollment.trainee.personnel_class
+    ).first()
     if blueprint is None:
         raise _refuse("本项目尚未设置该人员类别的组卷方案，请联系培训机构", enrollment=enrollment.pk)
     rule_set = exam_rules_in_force(sitting.project.region, timezone.localdate(now))
@@ -111,7 +118,9 @@ def attempt_start(*, enrollment: Enrollment, sitting: Sitting, face_passed: bool
         multi_scoring=blueprint.multi_scoring,
         seed=new_seed(),
         started_at=now,
-        deadline=rules.deadline_for(started_at=now, duration_minutes=blueprint.duration_minutes, closes_at=sitting.closes_at),
+        deadline=rules.deadline_for(
+            started_at=now, duration_minutes=blueprint.duration_minutes, closes_at=sitting.closes_at
+        ),
         tab_token=_new_token(),
         face_passed_at=now if face_passed else None,
     )
@@ -165,18 +174,26 @@ def _value_error(item: PaperItem, value: str) -> str | None:
 
 
 @transaction.atomic
-def answer_save(*, attempt_id: int, trainee_id: int | None, item_id: int, value: str, tab_token: str, now=None) -> Answer:
+def answer_save(
+    *, attempt_id: int, trainee_id: int | None, item_id: int, value: str, tab_token: str, now=None
+) -> Answer:
     """Save one answer the moment it changes (the latest value per item; every change is an event)."""
     now = now or timezone.now()
     attempt = _locked_attempt(attempt_id=attempt_id, trainee_id=trainee_id, tab_token=tab_token, now=now)
     item = PaperItem.objects.select_related("version").filter(pk=item_id, attempt=attempt).first()
     if item is None:
         raise _refuse("该题不在您的试卷上", attempt=attempt_id, item=item_id)
-    value = "".join(sorted(set((value or "").strip().upper()))) if item.version.kind != "judge" else (value or "").strip().upper()
+    value = (
+        "".join(sorted(set((value or "").strip().upper())))
+        if item.version.kind != "judge"
+        else (value or "").strip().upper()
+    )
     error = _value_error(item, value)
     if error:
         raise _refuse(error, attempt=attempt_id, item=item_id)
-    answer, created = Answer.objects.get_or_create(attempt=attempt, item=item, defaults={"value": value, "saved_at": now})
+    answer, created = Answer.objects.get_or_create(
+        attempt=attempt, item=item, defaults={"value": value, "saved_at": now}
+    )
     if not created:
         answer.value, answer.saved_at = value, now
         answer.save(update_fields=["value", "saved_at"])

@@ -35,11 +35,13 @@ EXAMPLE_ROWS = [
 
 
 def parse_classes(value: str) -> str | None:
-    """"全部" → "123"; "专职安全管理人员、班组长" → "23"; None for an unknown label."""
+    """ "全部" → "123"; "专职安全管理人员、班组长" → "23"; None for an unknown label."""
     value = value.strip()
     if value == ALL_CLASSES:
         return "123"
-    parts = [p.strip() for p in value.replace("，", "、").replace(",", "、").replace(";", "、").split("、") if p.strip()]
+    parts = [
+        p.strip() for p in value.replace("，", "、").replace(",", "、").replace(";", "、").split("、") if p.strip()
+    ]
     if not parts:
         return None
     codes = set()
@@ -87,7 +89,10 @@ def row_values(row: dict) -> tuple[QuestionValues | None, list[str]]:
     answer = ""
     if kind is not None:
         answer = rules.normalise_answer(kind, row["答案"])
-        errors += [f"{column}: {reason}" for column, reason in rules.question_errors(kind=kind, options=options, answer=answer)]
+        errors += [
+            f"{column}: {reason}"
+            for column, reason in rules.question_errors(kind=kind, options=options, answer=answer)
+        ]
     if errors:
         return None, errors
     values = QuestionValues(kind, row["题干"], options, answer, row["知识点"], difficulty, classes, row["解析"])
@@ -101,7 +106,9 @@ def _bank_filter(*, provider, region) -> dict:
 def _existing_stems(*, provider, region) -> dict[str, str]:
     """题干 → classes of the current versions in the bank."""
     rows = QuestionVersion.objects.filter(
-        pk__in=Question.objects.filter(**_bank_filter(provider=provider, region=region), active=True).values("current_id")
+        pk__in=Question.objects.filter(**_bank_filter(provider=provider, region=region), active=True).values(
+            "current_id"
+        )
     ).values_list("stem", "classes")
     stems: dict[str, str] = {}
     for stem, classes in rows:

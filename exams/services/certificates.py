@@ -35,7 +35,9 @@ def _add_years(day: datetime.date, years: int) -> datetime.date:
 
 
 @transaction.atomic
-def certificate_issue(*, enrollment: Enrollment, score: int, on: datetime.date, attempt=None, external_result=None) -> Certificate:
+def certificate_issue(
+    *, enrollment: Enrollment, score: int, on: datetime.date, attempt=None, external_result=None
+) -> Certificate:
     """A pass: the enrolment is marked passed (training's service) and a certificate issued, valid for the years
     of the exam rules in force."""
     enrollment = Enrollment.objects.select_related("trainee", "project__region").get(pk=enrollment.pk)
@@ -84,6 +86,13 @@ def revoke_for_confirmed_proxy(*, enrollment_id: int, reason: str) -> Certificat
     if certificate is None:
         return None
     return certificate_revoke(certificate=certificate, reason=reason)
+
+
+def revoke_on_confirmed_flag(flag) -> Certificate | None:
+    """proctoring's reviewer confirmed proxy study or an exam incident: the certificate behind it is revoked."""
+    return revoke_for_confirmed_proxy(
+        enrollment_id=flag.enrollment_id, reason=f"经审核确认{flag.get_kind_display()}（异常记录 #{flag.pk}）"
+    )
 
 
 def public_status(certificate: Certificate, today: datetime.date | None = None) -> str:

@@ -34,7 +34,9 @@ def evidence_verify(attempt: Attempt) -> list[str]:
         if event.seq != expected_seq:
             problems.append(f"事件序号不连续：缺少第{expected_seq}条")
             expected_seq = event.seq
-        digest = rules.event_hash(prev_hash=previous, seq=event.seq, kind=event.kind, at=_stamp(event.at), data=event.data)
+        digest = rules.event_hash(
+            prev_hash=previous, seq=event.seq, kind=event.kind, at=_stamp(event.at), data=event.data
+        )
         if event.prev_hash != previous or event.hash != digest:
             problems.append(f"第{event.seq}条事件（{event.get_kind_display()}）与记录的哈希不符，已被改动")
         previous = event.hash

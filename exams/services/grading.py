@@ -50,7 +50,9 @@ def attempt_submit(*, attempt_id: int, reason: str, now=None, flagged: bool = Fa
     attempt.seal_hash = attempt.last_hash
     attempt.save()
     if attempt.passed and not attempt.flagged:
-        certificate_issue(enrollment=attempt.enrollment, score=score, on=timezone.localdate(submitted_at), attempt=attempt)
+        certificate_issue(
+            enrollment=attempt.enrollment, score=score, on=timezone.localdate(submitted_at), attempt=attempt
+        )
     return attempt
 
 

@@ -101,7 +101,11 @@ def blueprint_save(
     """Create or replace the blueprint of a project's personnel class. Raises ValidationError naming short cells."""
     rule_set = exam_rules_in_force(project.region)
     cells = [c for c in cells if c.count]
-    points = {QuestionKind.SINGLE: single_points, QuestionKind.MULTIPLE: multiple_points, QuestionKind.JUDGE: judge_points}
+    points = {
+        QuestionKind.SINGLE: single_points,
+        QuestionKind.MULTIPLE: multiple_points,
+        QuestionKind.JUDGE: judge_points,
+    }
     errors = blueprint_errors(project=project, personnel_class=personnel_class, cells=cells, points=points)
     if errors:
         raise ValidationError(errors)
@@ -121,15 +125,17 @@ def blueprint_save(
     blueprint.save()
     blueprint.cells.all().delete()
     BlueprintCell.objects.bulk_create(
-        [BlueprintCell(blueprint=blueprint, kind=c.kind, topic=c.topic, difficulty=c.difficulty, count=c.count) for c in cells]
+        [
+            BlueprintCell(blueprint=blueprint, kind=c.kind, topic=c.topic, difficulty=c.difficulty, count=c.count)
+            for c in cells
+        ]
     )
     return blueprint
 
 
 def _cells_of(blueprint: Blueprint) -> list[Cell]:
     return [
-        Cell(c.kind, c.topic, c.difficulty, c.count)
-        for c in blueprint.cells.order_by("kind", "topic", "difficulty")
+        Cell(c.kind, c.topic, c.difficulty, c.count) for c in blueprint.cells.order_by("kind", "topic", "difficulty")
     ]
 
 
@@ -161,7 +167,10 @@ def paper_view(attempt, *, with_answers: bool = False) -> list[dict]:
     paper = []
     for item in items:
         v = item.version
-        options = [(rules.OPTION_LETTERS[i], v.options[rules.OPTION_LETTERS.index(orig)]) for i, orig in enumerate(item.option_order)]
+        options = [
+            (rules.OPTION_LETTERS[i], v.options[rules.OPTION_LETTERS.index(orig)])
+            for i, orig in enumerate(item.option_order)
+        ]
         entry = {"id": item.pk, "position": item.position, "kind": v.kind, "kind_label": str(QuestionKind(v.kind).label),
                  "stem": v.stem, "options": options, "points": item.points, "topic": v.topic}  # fmt: skip
         if with_answers:

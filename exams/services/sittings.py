@@ -17,7 +17,9 @@ def ensure_exam_national_default() -> ExamRuleSet:
     existing = ExamRuleSet.objects.filter(region__isnull=True, effective_from=NATIONAL_DEFAULT_FROM).first()
     if existing:
         return existing
-    return exam_rule_set_create(region=None, effective_from=NATIONAL_DEFAULT_FROM, name="全国默认（安监总培训〔2013〕104号）")
+    return exam_rule_set_create(
+        region=None, effective_from=NATIONAL_DEFAULT_FROM, name="全国默认（安监总培训〔2013〕104号）"
+    )
 
 
 @transaction.atomic

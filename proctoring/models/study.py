@@ -117,6 +117,7 @@ class Snapshot(models.Model):
 class FlagKind(models.TextChoices):
     FAILED_CHECK = "failed_check", _("核验未通过")
     PROXY = "proxy", _("疑似代学（与他人人脸模板相符）")
+    EXAM = "exam", _("考试监考异常")
 
 
 class FlagStatus(models.TextChoices):
@@ -152,6 +153,10 @@ class Flag(models.Model):
         on_delete=models.PROTECT,
         related_name="flags",
     )
+    # Flags raised by a higher app (the exam) name their evidence by reference ("exam-attempt:12"): proctoring
+    # never imports the app above it.
+    exam_ref = models.CharField(_("考试记录"), max_length=40, blank=True)
+    note = models.TextField(_("说明"), blank=True)
     snapshots = models.ManyToManyField(Snapshot, verbose_name=_("证据抓拍"), related_name="flags")
     matched_trainee = models.ForeignKey(
         "training.Trainee",

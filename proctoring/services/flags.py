@@ -58,6 +58,18 @@ def flag_raise_proxy_at_enrolment(*, enrollment, event, matched_trainee_id: int,
     )
 
 
+def flag_raise_exam(*, enrollment_id: int, exam_ref: str, note: str, verdict: str = "") -> Flag:
+    """An exam attempt submitted for too many failed face checks or focus losses: reviewed like any other flag."""
+    return Flag.objects.create(
+        kind=FlagKind.EXAM, verdict=verdict, enrollment_id=enrollment_id, exam_ref=exam_ref, note=note
+    )
+
+
+# Called with the flag when a reviewer confirms proxy study or a proctoring incident of an exam; higher apps (the
+# exam's certificates) register here from their AppConfig.ready(), since proctoring never imports them.
+CONFIRMED_HOOKS: list = []
+
+
 def can_review(user) -> bool:
     return user.has_perm("proctoring.review_flag")
 
@@ -89,6 +101,9 @@ def flag_review(*, flag: Flag, reviewer, confirm: bool, reason: str) -> Flag:
     if confirm and flag.kind == FlagKind.PROXY and flag.session_id:  # a flag at enrolment has no hours to void
         flag.voided_rows = hours_void(source_prefix=flag.session.credit_source_prefix, reason=_void_reason(flag))
     flag.save()
+    if confirm and flag.kind in (FlagKind.PROXY, FlagKind.EXAM):
+        for hook in CONFIRMED_HOOKS:
+            hook(flag)
     return flag
 
 

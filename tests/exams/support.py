@@ -38,7 +38,11 @@ def bank(single=12, multiple=6, judge=22, **kwargs):
         question("judge", "职业健康", "easy", **kwargs)
 
 
-CELLS = [Cell("single", "法律法规", "easy", 10), Cell("multiple", "应急处置", "medium", 5), Cell("judge", "职业健康", "easy", 20)]
+CELLS = [
+    Cell("single", "法律法规", "easy", 10),
+    Cell("multiple", "应急处置", "medium", 5),
+    Cell("judge", "职业健康", "easy", 20),
+]
 
 
 def blueprint(project, personnel_class=PC, **kwargs):
@@ -64,14 +68,21 @@ class Course:
     def enrol(self, complete=True, **trainee_kwargs):
         from training.services.enrollments import enrollment_create
 
-        enrollment = enrollment_create(project=self.project, trainee=builders.trainee(PC, **trainee_kwargs), offline_class=self.oc)
+        enrollment = enrollment_create(
+            project=self.project, trainee=builders.trainee(PC, **trainee_kwargs), offline_class=self.oc
+        )
         if complete:
             self.complete(enrollment)
         return enrollment
 
     def complete(self, enrollment):
         for course in self.plan.courses.filter(modality="online"):
-            hours_credit_online(enrollment=enrollment, course=course, minutes=course.hours * 60, source=f"t:{course.pk}:{enrollment.pk}")
+            hours_credit_online(
+                enrollment=enrollment,
+                course=course,
+                minutes=course.hours * 60,
+                source=f"t:{course.pk}:{enrollment.pk}",
+            )
         for s in self.sessions:
             day = s.date
             attendance_record(

@@ -36,7 +36,11 @@ def _start(course, sitting, enrollment=None, **kwargs):
 
 def _answer_all(attempt, right=True):
     for item in attempt.items.select_related("version"):
-        value = shown_answer(item) if right else ("F" if item.version.kind == "judge" else "A" if item.version.kind == "single" else "AB")
+        value = (
+            shown_answer(item)
+            if right
+            else ("F" if item.version.kind == "judge" else "A" if item.version.kind == "single" else "AB")
+        )
         if right is False and item.version.kind == "judge" and shown_answer(item) == "F":
             value = "T"
         answer_save(attempt_id=attempt.pk, trainee_id=attempt.enrollment.trainee_id, item_id=item.pk, value=value,
@@ -50,7 +54,11 @@ def test_paper_meets_the_blueprint_exactly(exam):
     counts = {}
     for v in versions:
         counts[(v.kind, v.topic, v.difficulty)] = counts.get((v.kind, v.topic, v.difficulty), 0) + 1
-    assert counts == {("single", "法律法规", "easy"): 10, ("multiple", "应急处置", "medium"): 5, ("judge", "职业健康", "easy"): 20}
+    assert counts == {
+        ("single", "法律法规", "easy"): 10,
+        ("multiple", "应急处置", "medium"): 5,
+        ("judge", "职业健康", "easy"): 20,
+    }
     assert len({v.question_id for v in versions}) == 35
     assert sum(i.points for i in attempt.items.all()) == 100
 
@@ -145,7 +153,12 @@ def test_answer_after_deadline_plus_grace_is_refused_and_changes_nothing(exam, s
     course, sitting = exam
     attempt = _start(course, sitting)
     item = attempt.items.select_related("version").filter(version__kind="single").first()
-    kw = {"attempt_id": attempt.pk, "trainee_id": attempt.enrollment.trainee_id, "item_id": item.pk, "tab_token": attempt.tab_token}
+    kw = {
+        "attempt_id": attempt.pk,
+        "trainee_id": attempt.enrollment.trainee_id,
+        "item_id": item.pk,
+        "tab_token": attempt.tab_token,
+    }
     answer_save(value="A", **kw)
     answer_save(value="C", now=attempt.deadline + datetime.timedelta(seconds=4), **kw)  # within the grace
     with pytest.raises(ExamRefused, match="考试时间已到，答案未保存"):
@@ -204,7 +217,9 @@ def test_evidence_is_chained_sealed_and_a_raw_sql_edit_is_caught(exam):
         if connection.vendor == "postgresql":  # an intruder with the owner's rights switches the guard off
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER USER")
-        cursor.execute(f"UPDATE {table} SET data = %s WHERE id = %s", ['{"item": 1, "position": 1, "value": "Z"}', event.pk])
+        cursor.execute(
+            f"UPDATE {table} SET data = %s WHERE id = %s", ['{"item": 1, "position": 1, "value": "Z"}', event.pk]
+        )
         if connection.vendor == "postgresql":
             cursor.execute(f"ALTER TABLE {table} ENABLE TRIGGER USER")
     problems = evidence_verify(attempt)
@@ -218,6 +233,10 @@ def test_postgres_refuses_update_and_delete_of_events(exam):
     course, sitting = exam
     attempt = _start(course, sitting)
     for statement in ("UPDATE {t} SET kind = 'x'", "DELETE FROM {t}"):
-        with pytest.raises(DatabaseError, match="Cannot update or delete rows"), transaction.atomic(), connection.cursor() as cursor:
+        with (
+            pytest.raises(DatabaseError, match="Cannot update or delete rows"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
             cursor.execute(statement.format(t=AttemptEvent._meta.db_table))
     assert evidence_verify(attempt) == []

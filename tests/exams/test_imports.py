@@ -101,7 +101,10 @@ def test_import_exam_results_refuses_each_bad_row(tmp_path):
     assert lines[0].startswith("row 2: 身份证号: 未找到该人员")
     assert lines[1].startswith("row 3: 姓名: 与身份证号登记的姓名不符")
     assert lines[2].startswith("row 4: 身份证号: 培训未完成：总学时 0/24")
-    assert lines[3] == f"row 5: 考试日期: {today + datetime.timedelta(days=1):%Y-%m-%d} 晚于今天；身份证号: 与本文件前面的行重复"
+    assert (
+        lines[3]
+        == f"row 5: 考试日期: {today + datetime.timedelta(days=1):%Y-%m-%d} 晚于今天；身份证号: 与本文件前面的行重复"
+    )
     assert lines[4].startswith("row 6: 考试日期: 2001-01-01 早于培训开始")
     assert lines[5].startswith("row 7: 成绩: “101”不在0–100之间")
     assert lines[6].startswith("row 8: 是否合格: 成绩79分按合格线80分应为“不合格”")
@@ -112,7 +115,9 @@ def test_imported_pass_marks_the_enrolment_passed_and_issues_a_certificate(tmp_p
     course = support.Course()
     good = course.enrol()
     t = good.trainee
-    code, out, _ = _run("import_exam_results", _results(tmp_path, [(t.id_number, t.name, timezone.localdate(), 86, "是", "东营考点")]))
+    code, out, _ = _run(
+        "import_exam_results", _results(tmp_path, [(t.id_number, t.name, timezone.localdate(), 86, "是", "东营考点")])
+    )
     assert code == 0 and out.strip() == "导入成绩 1 条，其中合格发证 1 人"
     good.refresh_from_db()
     assert good.exam_passed_on == timezone.localdate() and good.exam_score == 86

@@ -28,4 +28,6 @@ class Command(ImportCommand):
         if result.check.invalid_count:
             raise CommandError(f"{result.check.invalid_count}行有误，未写入任何成绩", returncode=1)
         prefix = "dry run: " if options["dry_run"] else ""
-        self.stdout.write(f"{prefix}导入成绩 {result.imported or len(result.check.rows)} 条，其中合格发证 {result.passed} 人")
+        self.stdout.write(
+            f"{prefix}导入成绩 {result.imported or len(result.check.rows)} 条，其中合格发证 {result.passed} 人"
+        )

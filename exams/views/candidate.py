@@ -1,0 +1,202 @@
+"""The candidate's pages and the exam's HTTP endpoints (plain POSTs: every answer is saved the moment it changes).
+Thin: reads in exams/selectors.py, writes in exams/services/."""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from exams.models import Attempt, Certificate, Sitting, SittingMode, SubmitReason
+from exams.selectors import eligibility, open_attempt_for, result_breakdown
+from exams.services import attempts as svc
+from exams.services.grading import attempt_submit
+from exams.services.papers import paper_view
+from exams.services.proctor import face_check_during, face_check_error, face_verify, focus_lost, next_check_in_seconds
+from training.models import Enrollment, EnrollmentStatus
+from training.scope import visible
+
+
+def _trainee(request):
+    if request.user.trainee_id is None:
+        raise PermissionDenied("只有学员可以参加考试")
+    return request.user.trainee
+
+
+def _enrollment(trainee, sitting) -> Enrollment | None:
+    return (
+        Enrollment.objects.filter(trainee=trainee, project=sitting.project)
+        .exclude(status=EnrollmentStatus.WITHDRAWN)
+        .first()
+    )
+
+
+def _refused(error: ValidationError, status=409) -> JsonResponse:
+    return JsonResponse({"error": error.messages[0]}, status=status)
+
+
+@login_required
+def my_exams(request):
+    trainee = _trainee(request)
+    enrollments = list(Enrollment.objects.filter(trainee=trainee).select_related("project"))
+    sittings = Sitting.objects.filter(project__in=[e.project_id for e in enrollments], closes_at__gt=timezone.now())
+    rows = [{"enrollment": e, "eligibility": eligibility(e)} for e in enrollments]
+    return render(request, "exams/my_exams.html", {
+        "rows": rows, "sittings": sittings.order_by("opens_at"),
+        "attempts": Attempt.objects.filter(enrollment__trainee=trainee).select_related("sitting").order_by("-started_at"),
+        "certificates": Certificate.objects.filter(trainee=trainee),
+    })  # fmt: skip
+
+
+@login_required
+def sitting_page(request, pk: int):
+    trainee = _trainee(request)
+    sitting = get_object_or_404(Sitting.objects.select_related("project"), pk=pk)
+    enrollment = _enrollment(trainee, sitting)
+    if enrollment is None:
+        raise PermissionDenied("该考试场次不属于您的培训项目")
+    open_attempt = open_attempt_for(enrollment)
+    if open_attempt is not None:
+        return redirect("exams:attempt", pk=open_attempt.pk)
+    verdict = eligibility(enrollment)
+    face_error = face_check_error(trainee) if sitting.mode == SittingMode.ONLINE else None
+    error = svc.start_error(enrollment=enrollment, sitting=sitting, face_passed=True)
+    return render(request, "exams/sitting.html", {"sitting": sitting, "eligibility": verdict, "face_error": face_error,
+                                                  "error": error})  # fmt: skip
+
+
+@login_required
+@require_POST
+def start(request, pk: int):
+    """Exam site: start after check-in. Online: the camera frame of the opening face check (multipart "image")."""
+    trainee = _trainee(request)
+    sitting = get_object_or_404(Sitting, pk=pk)
+    enrollment = _enrollment(trainee, sitting)
+    if enrollment is None:
+        return JsonResponse({"error": "该考试场次不属于您的培训项目"}, status=403)
+    face_passed, detail = False, {}
+    try:
+        if sitting.mode == SittingMode.ONLINE and open_attempt_for(enrollment) is None:
+            upload = request.FILES.get("image")
+            if upload is None:
+                return JsonResponse({"error": "请先拍摄人脸照片进行核验"}, status=400)
+            face_passed, detail = face_verify(trainee=trainee, image_bytes=upload.read())
+            if not face_passed:
+                return JsonResponse({"error": "人脸核验未通过，请正对摄像头重试", "face": detail}, status=403)
+        attempt = svc.attempt_start(enrollment=enrollment, sitting=sitting, face_passed=face_passed)
+    except ValidationError as error:
+        return _refused(error, 403)
+    return JsonResponse({"attempt": attempt.pk, "url": f"/exams/attempts/{attempt.pk}/"})
+
+
+def _own_attempt(request, pk: int) -> Attempt:
+    trainee = _trainee(request)
+    attempt = get_object_or_404(Attempt.objects.select_related("sitting", "enrollment"), pk=pk)
+    if attempt.enrollment.trainee_id != trainee.pk:
+        raise PermissionDenied("这不是您的考试")
+    return attempt
+
+
+@login_required
+def attempt_page(request, pk: int):
+    """Opening (or reloading) the page takes the attempt over: this tab gets the new token, any other tab stops."""
+    attempt = _own_attempt(request, pk)
+    if not attempt.is_open:
+        return redirect("exams:result", pk=attempt.pk)
+    attempt = svc.attempt_takeover(attempt=attempt)
+    state = svc.attempt_state(attempt)
+    if not state["remaining"]:
+        return redirect("exams:result", pk=attempt.pk)
+    return render(request, "exams/attempt.html", {
+        "attempt": attempt, "paper": paper_view(attempt), "state": state, "tab": attempt.tab_token,
+        "online": attempt.sitting.mode == SittingMode.ONLINE, "next_check": next_check_in_seconds(),
+    })  # fmt: skip
+
+
+@login_required
+@require_GET
+def state(request, pk: int):
+    return JsonResponse(svc.attempt_state(_own_attempt(request, pk)))
+
+
+def _post(request) -> dict:
+    if request.content_type == "application/json":
+        try:
+            return json.loads(request.body or b"{}")
+        except ValueError:
+            return {}
+    return request.POST.dict()
+
+
+@login_required
+@require_POST
+def answer(request, pk: int):
+    data = _post(request)
+    try:
+        item = int(data.get("item", 0))
+    except (TypeError, ValueError):
+        item = 0
+    try:
+        saved = svc.answer_save(attempt_id=pk, trainee_id=request.user.trainee_id, item_id=item,
+                                value=str(data.get("value", "")), tab_token=str(data.get("tab", "")))  # fmt: skip
+    except ValidationError as error:
+        return _refused(error)
+    return JsonResponse({"ok": True, "item": item, "value": saved.value, "saved_at": saved.saved_at.isoformat()})
+
+
+@login_required
+@require_POST
+def event(request, pk: int):
+    data = _post(request)
+    try:
+        result = focus_lost(attempt_id=pk, trainee_id=request.user.trainee_id, tab_token=str(data.get("tab", "")),
+                            what=str(data.get("what", "blur")), seconds=float(data.get("seconds", 0) or 0))  # fmt: skip
+    except (ValidationError, ValueError) as error:
+        return _refused(error if isinstance(error, ValidationError) else ValidationError("参数无效"))
+    return JsonResponse(result)
+
+
+@login_required
+@require_POST
+def face_check(request, pk: int):
+    upload = request.FILES.get("image")
+    if upload is None:
+        return JsonResponse({"error": "缺少图像"}, status=400)
+    try:
+        result = face_check_during(attempt_id=pk, trainee_id=request.user.trainee_id,
+                                   tab_token=request.POST.get("tab", ""), image_bytes=upload.read())  # fmt: skip
+    except ValidationError as error:
+        return _refused(error)
+    return JsonResponse(result)
+
+
+@login_required
+@require_POST
+def submit(request, pk: int):
+    attempt = _own_attempt(request, pk)
+    data = _post(request)
+    if attempt.is_open and data.get("tab") != attempt.tab_token:
+        return JsonResponse({"error": "考试已在另一个页面或设备上打开，本页面已停止作答"}, status=409)
+    attempt_submit(attempt_id=attempt.pk, reason=SubmitReason.CANDIDATE)
+    return JsonResponse({"ok": True, "url": f"/exams/attempts/{attempt.pk}/result/"})
+
+
+@login_required
+def result(request, pk: int):
+    attempt = get_object_or_404(visible(request.user, Attempt.objects.select_related("sitting", "blueprint")), pk=pk)
+    if attempt.is_open:
+        return redirect("exams:attempt", pk=attempt.pk)
+    closed = attempt.sitting.closes_at <= timezone.now()
+    show_paper = closed and attempt.blueprint.show_answers_after_close
+    answers = dict(attempt.answers.values_list("item_id", "value"))
+    paper = paper_view(attempt, with_answers=True) if show_paper else []
+    for entry in paper:
+        entry["given"] = answers.get(entry["id"], "")
+    certificate = Certificate.objects.filter(attempt=attempt).first()
+    return render(request, "exams/result.html", {"attempt": attempt, "breakdown": result_breakdown(attempt),
+                                                 "paper": paper, "closed": closed, "certificate": certificate})  # fmt: skip
