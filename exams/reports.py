@@ -19,16 +19,24 @@ def _outcomes(user) -> dict[int, dict]:
     """Per enrolment: its group labels and whether any attempt or imported result passed."""
     people: dict[int, dict] = {}
     attempts = visible(user, Attempt.objects.filter(status=AttemptStatus.SUBMITTED)).values_list(
-        "enrollment_id", "passed", "enrollment__project__provider__name", "enrollment__trainee__personnel_class",
+        "enrollment_id",
+        "passed",
+        "enrollment__project__provider__name",
+        "enrollment__trainee__personnel_class",
         "enrollment__project__region__name",
-    )  # fmt: skip
+    )
     externals = visible(user, ExternalResult.objects.all()).values_list(
-        "enrollment_id", "passed", "enrollment__project__provider__name", "enrollment__trainee__personnel_class",
+        "enrollment_id",
+        "passed",
+        "enrollment__project__provider__name",
+        "enrollment__trainee__personnel_class",
         "enrollment__project__region__name",
-    )  # fmt: skip
+    )
     for enrollment_id, passed, provider, pc, region in [*attempts, *externals]:
-        row = people.setdefault(enrollment_id, {"provider": provider, "class": str(PersonnelClass(pc).label),
-                                                "region": region, "passed": False})  # fmt: skip
+        row = people.setdefault(
+            enrollment_id,
+            {"provider": provider, "class": str(PersonnelClass(pc).label), "region": region, "passed": False},
+        )
         row["passed"] = row["passed"] or bool(passed)
     return people
 
@@ -42,8 +50,10 @@ def pass_rates(user, by: str) -> list[dict]:
         cell = groups[row[by]]
         cell[0] += 1
         cell[1] += int(row["passed"])
-    return [{"label": label, "sat": sat, "passed": passed, "percent": round(passed * 100 / sat, 1)}
-            for label, (sat, passed) in sorted(groups.items())]  # fmt: skip
+    return [
+        {"label": label, "sat": sat, "passed": passed, "percent": round(passed * 100 / sat, 1)}
+        for label, (sat, passed) in sorted(groups.items())
+    ]
 
 
 def _topic_rates(user) -> list[dict]:
@@ -56,8 +66,10 @@ def _topic_rates(user) -> list[dict]:
         for topic, (got, of) in data.get("by_topic", {}).items():
             sums[topic][0] += got
             sums[topic][1] += of
-    return [{"label": t, "sat": of, "passed": got, "percent": round(got * 100 / of, 1) if of else 0}
-            for t, (got, of) in sorted(sums.items())]  # fmt: skip
+    return [
+        {"label": t, "sat": of, "passed": got, "percent": round(got * 100 / of, 1) if of else 0}
+        for t, (got, of) in sorted(sums.items())
+    ]
 
 
 def pass_rates_xlsx(user) -> bytes:

@@ -11,7 +11,7 @@ GRANTS: dict[Role, set[str]] = {
         "exams.manage_sitting",
         "exams.view_question",
         *_RESULTS,
-    },  # fmt: skip
+    },
     Role.EM_OFFICER: {
         "exams.import_questions",
         "exams.import_results",
@@ -20,7 +20,7 @@ GRANTS: dict[Role, set[str]] = {
         "exams.view_question",
         "exams.revoke_certificate",
         *_RESULTS,
-    },  # fmt: skip
+    },
     Role.HR_OFFICER: {*_RESULTS, "exams.revoke_certificate"},
     Role.AUDITOR: {*_RESULTS},
     Role.SI_OFFICER: {"exams.view_certificate"},

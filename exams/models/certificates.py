@@ -35,6 +35,9 @@ class ExternalResult(models.Model):
         verbose_name = _("统考成绩")
         verbose_name_plural = _("统考成绩")
 
+    def __str__(self):
+        return f"{self.enrollment_id} {self.exam_date} {self.score}"
+
 
 class CertificateStatus(models.TextChoices):
     VALID = "valid", _("有效")

@@ -62,6 +62,9 @@ class BlueprintCell(models.Model):
             models.UniqueConstraint(fields=["blueprint", "kind", "topic", "difficulty"], name="cell_unique"),
         ]
 
+    def __str__(self):
+        return f"{self.label()} ×{self.count}"
+
     def label(self) -> str:
         return f"{self.get_kind_display()}/{self.topic}/{self.get_difficulty_display()}"
 
@@ -82,3 +85,6 @@ class PaperItem(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["attempt", "position"], name="paperitem_unique_position"),
         ]
+
+    def __str__(self):
+        return f"{self.attempt_id}-{self.position}"

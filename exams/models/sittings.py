@@ -75,6 +75,9 @@ class CheckIn(models.Model):
         verbose_name_plural = _("考点签到")
         constraints = [models.UniqueConstraint(fields=["sitting", "enrollment"], name="checkin_once")]
 
+    def __str__(self):
+        return f"{self.sitting_id}/{self.enrollment_id}"
+
 
 class AttemptStatus(models.TextChoices):
     OPEN = "open", _("答题中")
@@ -151,6 +154,9 @@ class Answer(models.Model):
         verbose_name_plural = _("作答")
         constraints = [models.UniqueConstraint(fields=["attempt", "item"], name="answer_unique_item")]
 
+    def __str__(self):
+        return f"{self.item_id}={self.value}"
+
 
 class EventKind(models.TextChoices):
     START = "start", _("开考")
@@ -187,3 +193,6 @@ class AttemptEvent(models.Model):
         verbose_name_plural = _("考试事件")
         ordering = ["attempt", "seq"]
         constraints = [models.UniqueConstraint(fields=["attempt", "seq"], name="attemptevent_unique_seq")]
+
+    def __str__(self):
+        return f"{self.attempt_id}#{self.seq} {self.kind}"

@@ -31,7 +31,6 @@ from exams.models import (
     PaperItem,
     Sitting,
     SittingMode,
-    SubmitReason,
 )
 from exams.selectors import eligibility, exam_rules_in_force
 from exams.services.evidence import event_append
@@ -60,7 +59,8 @@ def start_error(*, enrollment: Enrollment, sitting: Sitting, now=None, face_pass
     if enrollment.project_id != sitting.project_id:
         return "该考试场次不属于您的培训项目"
     if not sitting.opens_at <= now < sitting.closes_at:
-        return f"考试场次开放时间为 {timezone.localtime(sitting.opens_at):%Y-%m-%d %H:%M} 至 {timezone.localtime(sitting.closes_at):%Y-%m-%d %H:%M}"
+        opens, closes = timezone.localtime(sitting.opens_at), timezone.localtime(sitting.closes_at)
+        return f"考试场次开放时间为 {opens:%Y-%m-%d %H:%M} 至 {closes:%Y-%m-%d %H:%M}"
     if (
         sitting.mode == SittingMode.SITE
         and not CheckIn.objects.filter(sitting=sitting, enrollment=enrollment).exists()
@@ -125,8 +125,17 @@ def attempt_start(*, enrollment: Enrollment, sitting: Sitting, face_passed: bool
         face_passed_at=now if face_passed else None,
     )
     items = paper_draw(attempt=attempt)
-    event_append(attempt, EventKind.START, {"seed": attempt.seed, "items": [i.version_id for i in items],
-                                            "deadline": attempt.deadline.isoformat(), "face": face_passed}, now)  # fmt: skip
+    event_append(
+        attempt,
+        EventKind.START,
+        {
+            "seed": attempt.seed,
+            "items": [i.version_id for i in items],
+            "deadline": attempt.deadline.isoformat(),
+            "face": face_passed,
+        },
+        now,
+    )
     if face_passed:
         event_append(attempt, EventKind.FACE, {"passed": True, "at_start": True}, now)
     attempt.save(update_fields=["event_count", "last_hash"])

@@ -45,8 +45,12 @@ def attempt_submit(*, attempt_id: int, reason: str, now=None, flagged: bool = Fa
     attempt.score = score
     attempt.passed = rules.is_pass(score=score, pass_mark=attempt.pass_mark)
     attempt.flagged = attempt.flagged or flagged
-    event_append(attempt, EventKind.SUBMIT, {"reason": reason, "score": score, "passed": attempt.passed,
-                                             "by_topic": by_topic}, now)  # fmt: skip
+    event_append(
+        attempt,
+        EventKind.SUBMIT,
+        {"reason": reason, "score": score, "passed": attempt.passed, "by_topic": by_topic},
+        now,
+    )
     attempt.seal_hash = attempt.last_hash
     attempt.save()
     if attempt.passed and not attempt.flagged:

@@ -171,8 +171,16 @@ def paper_view(attempt, *, with_answers: bool = False) -> list[dict]:
             (rules.OPTION_LETTERS[i], v.options[rules.OPTION_LETTERS.index(orig)])
             for i, orig in enumerate(item.option_order)
         ]
-        entry = {"id": item.pk, "position": item.position, "kind": v.kind, "kind_label": str(QuestionKind(v.kind).label),
-                 "stem": v.stem, "options": options, "points": item.points, "topic": v.topic}  # fmt: skip
+        entry = {
+            "id": item.pk,
+            "position": item.position,
+            "kind": v.kind,
+            "kind_label": str(QuestionKind(v.kind).label),
+            "stem": v.stem,
+            "options": options,
+            "points": item.points,
+            "topic": v.topic,
+        }
         if with_answers:
             entry["answer"] = shown_answer(item)
             entry["explanation"] = v.explanation

@@ -94,8 +94,12 @@ def face_check_during(*, attempt_id: int, trainee_id, tab_token: str, image_byte
     now = now or timezone.now()
     with transaction.atomic():
         attempt = _locked_attempt(attempt_id=attempt_id, trainee_id=trainee_id, tab_token=tab_token, now=now)
-        event_append(attempt, EventKind.FACE, {"passed": passed, "verdict": detail["verdict"],
-                                               "distance": detail["distance"]}, now)  # fmt: skip
+        event_append(
+            attempt,
+            EventKind.FACE,
+            {"passed": passed, "verdict": detail["verdict"], "distance": detail["distance"]},
+            now,
+        )
         over = (not passed) and _incident(attempt, now)
         attempt.save(update_fields=["event_count", "last_hash", "incidents"])
     if over:

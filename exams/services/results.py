@@ -135,9 +135,13 @@ def results_check(frame) -> ResultCheck:
         enrollment = enrollments.get(id_number)
         first = started.get(enrollment.pk) if enrollment else None
         errors, value = _row_errors(
-            row, trainees.get(id_number), enrollment, progress.get(enrollment.pk) if enrollment else None,
-            timezone.localtime(first).date() if first else None, today,
-        )  # fmt: skip
+            row,
+            trainees.get(id_number),
+            enrollment,
+            progress.get(enrollment.pk) if enrollment else None,
+            timezone.localtime(first).date() if first else None,
+            today,
+        )
         if id_number in seen:
             errors.append("身份证号: 与本文件前面的行重复")
         seen.add(id_number)
@@ -163,9 +167,13 @@ def results_import(frame, *, user=None, dry_run: bool = False) -> ResultImport:
         return result
     for row in check.rows.values():
         external = ExternalResult.objects.create(
-            enrollment=row.enrollment, exam_date=row.exam_date, score=row.score, passed=row.passed, site=row.site,
+            enrollment=row.enrollment,
+            exam_date=row.exam_date,
+            score=row.score,
+            passed=row.passed,
+            site=row.site,
             imported_by=user,
-        )  # fmt: skip
+        )
         result.imported += 1
         if row.passed:
             certificate_issue(enrollment=row.enrollment, score=row.score, on=row.exam_date, external_result=external)

@@ -32,10 +32,28 @@ def exam_rule_set_create(*, region, effective_from: datetime.date, name: str, **
 
 
 @transaction.atomic
-def sitting_create(*, project, name: str, mode: str, opens_at, closes_at, site: str = "", room: str = "",
-                   seats: int | None = None, staff=()) -> Sitting:  # fmt: skip
-    sitting = Sitting(project=project, name=name, mode=mode, opens_at=opens_at, closes_at=closes_at, site=site,
-                      room=room, seats=seats)  # fmt: skip
+def sitting_create(
+    *,
+    project,
+    name: str,
+    mode: str,
+    opens_at,
+    closes_at,
+    site: str = "",
+    room: str = "",
+    seats: int | None = None,
+    staff=(),
+) -> Sitting:
+    sitting = Sitting(
+        project=project,
+        name=name,
+        mode=mode,
+        opens_at=opens_at,
+        closes_at=closes_at,
+        site=site,
+        room=room,
+        seats=seats,
+    )
     sitting.full_clean()
     sitting.save()
     if staff:
@@ -67,8 +85,9 @@ def check_in(*, sitting: Sitting, id_number: str, staff_user, by_face: bool = Fa
         return existing
     if sitting.seats and sitting.check_ins.count() >= sitting.seats:
         raise ValidationError(f"考场座位已满（{sitting.seats}座）")
-    return CheckIn.objects.create(sitting=sitting, enrollment=enrollment, checked_by=staff_user, by_face=by_face,
-                                  seat=seat)  # fmt: skip
+    return CheckIn.objects.create(
+        sitting=sitting, enrollment=enrollment, checked_by=staff_user, by_face=by_face, seat=seat
+    )
 
 
 CHECK_IN_EVENT = EventKind.CHECK_IN

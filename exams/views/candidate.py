@@ -46,11 +46,18 @@ def my_exams(request):
     enrollments = list(Enrollment.objects.filter(trainee=trainee).select_related("project"))
     sittings = Sitting.objects.filter(project__in=[e.project_id for e in enrollments], closes_at__gt=timezone.now())
     rows = [{"enrollment": e, "eligibility": eligibility(e)} for e in enrollments]
-    return render(request, "exams/my_exams.html", {
-        "rows": rows, "sittings": sittings.order_by("opens_at"),
-        "attempts": Attempt.objects.filter(enrollment__trainee=trainee).select_related("sitting").order_by("-started_at"),
-        "certificates": Certificate.objects.filter(trainee=trainee),
-    })  # fmt: skip
+    return render(
+        request,
+        "exams/my_exams.html",
+        {
+            "rows": rows,
+            "sittings": sittings.order_by("opens_at"),
+            "attempts": Attempt.objects.filter(enrollment__trainee=trainee)
+            .select_related("sitting")
+            .order_by("-started_at"),
+            "certificates": Certificate.objects.filter(trainee=trainee),
+        },
+    )
 
 
 @login_required
@@ -66,8 +73,11 @@ def sitting_page(request, pk: int):
     verdict = eligibility(enrollment)
     face_error = face_check_error(trainee) if sitting.mode == SittingMode.ONLINE else None
     error = svc.start_error(enrollment=enrollment, sitting=sitting, face_passed=True)
-    return render(request, "exams/sitting.html", {"sitting": sitting, "eligibility": verdict, "face_error": face_error,
-                                                  "error": error})  # fmt: skip
+    return render(
+        request,
+        "exams/sitting.html",
+        {"sitting": sitting, "eligibility": verdict, "face_error": face_error, "error": error},
+    )
 
 
 @login_required
@@ -112,10 +122,18 @@ def attempt_page(request, pk: int):
     state = svc.attempt_state(attempt)
     if not state["remaining"]:
         return redirect("exams:result", pk=attempt.pk)
-    return render(request, "exams/attempt.html", {
-        "attempt": attempt, "paper": paper_view(attempt), "state": state, "tab": attempt.tab_token,
-        "online": attempt.sitting.mode == SittingMode.ONLINE, "next_check": next_check_in_seconds(),
-    })  # fmt: skip
+    return render(
+        request,
+        "exams/attempt.html",
+        {
+            "attempt": attempt,
+            "paper": paper_view(attempt),
+            "state": state,
+            "tab": attempt.tab_token,
+            "online": attempt.sitting.mode == SittingMode.ONLINE,
+            "next_check": next_check_in_seconds(),
+        },
+    )
 
 
 @login_required
@@ -142,8 +160,13 @@ def answer(request, pk: int):
     except (TypeError, ValueError):
         item = 0
     try:
-        saved = svc.answer_save(attempt_id=pk, trainee_id=request.user.trainee_id, item_id=item,
-                                value=str(data.get("value", "")), tab_token=str(data.get("tab", "")))  # fmt: skip
+        saved = svc.answer_save(
+            attempt_id=pk,
+            trainee_id=request.user.trainee_id,
+            item_id=item,
+            value=str(data.get("value", "")),
+            tab_token=str(data.get("tab", "")),
+        )
     except ValidationError as error:
         return _refused(error)
     return JsonResponse({"ok": True, "item": item, "value": saved.value, "saved_at": saved.saved_at.isoformat()})
@@ -154,8 +177,13 @@ def answer(request, pk: int):
 def event(request, pk: int):
     data = _post(request)
     try:
-        result = focus_lost(attempt_id=pk, trainee_id=request.user.trainee_id, tab_token=str(data.get("tab", "")),
-                            what=str(data.get("what", "blur")), seconds=float(data.get("seconds", 0) or 0))  # fmt: skip
+        result = focus_lost(
+            attempt_id=pk,
+            trainee_id=request.user.trainee_id,
+            tab_token=str(data.get("tab", "")),
+            what=str(data.get("what", "blur")),
+            seconds=float(data.get("seconds", 0) or 0),
+        )
     except (ValidationError, ValueError) as error:
         return _refused(error if isinstance(error, ValidationError) else ValidationError("参数无效"))
     return JsonResponse(result)
@@ -168,8 +196,12 @@ def face_check(request, pk: int):
     if upload is None:
         return JsonResponse({"error": "缺少图像"}, status=400)
     try:
-        result = face_check_during(attempt_id=pk, trainee_id=request.user.trainee_id,
-                                   tab_token=request.POST.get("tab", ""), image_bytes=upload.read())  # fmt: skip
+        result = face_check_during(
+            attempt_id=pk,
+            trainee_id=request.user.trainee_id,
+            tab_token=request.POST.get("tab", ""),
+            image_bytes=upload.read(),
+        )
     except ValidationError as error:
         return _refused(error)
     return JsonResponse(result)
@@ -198,5 +230,14 @@ def result(request, pk: int):
     for entry in paper:
         entry["given"] = answers.get(entry["id"], "")
     certificate = Certificate.objects.filter(attempt=attempt).first()
-    return render(request, "exams/result.html", {"attempt": attempt, "breakdown": result_breakdown(attempt),
-                                                 "paper": paper, "closed": closed, "certificate": certificate})  # fmt: skip
+    return render(
+        request,
+        "exams/result.html",
+        {
+            "attempt": attempt,
+            "breakdown": result_breakdown(attempt),
+            "paper": paper,
+            "closed": closed,
+            "certificate": certificate,
+        },
+    )

@@ -92,8 +92,13 @@ def sitting_check_in(request, pk: int):
     sitting = get_object_or_404(visible(request.user, Sitting.objects.filter(mode=SittingMode.SITE)), pk=pk)
     if request.method == "POST":
         try:
-            done = check_in(sitting=sitting, id_number=request.POST.get("id_number", ""), staff_user=request.user,
-                            by_face=False, seat=request.POST.get("seat", "")[:10])  # fmt: skip
+            done = check_in(
+                sitting=sitting,
+                id_number=request.POST.get("id_number", ""),
+                staff_user=request.user,
+                by_face=False,
+                seat=request.POST.get("seat", "")[:10],
+            )
         except ValidationError as error:
             messages.error(request, error.messages[0])
         else:

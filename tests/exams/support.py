@@ -100,9 +100,13 @@ def sitting(project, mode=SittingMode.SITE, minutes_open=-10, hours=3, **kwargs)
         kwargs.setdefault("site", "东营市安全生产考点")
         kwargs.setdefault("room", "第1考场")
     return sitting_create(
-        project=project, name="测试场次", mode=mode, opens_at=now + datetime.timedelta(minutes=minutes_open),
-        closes_at=now + datetime.timedelta(hours=hours), **kwargs,
-    )  # fmt: skip
+        project=project,
+        name="测试场次",
+        mode=mode,
+        opens_at=now + datetime.timedelta(minutes=minutes_open),
+        closes_at=now + datetime.timedelta(hours=hours),
+        **kwargs,
+    )
 
 
 def user_of(enrollment):

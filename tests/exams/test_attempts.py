@@ -43,8 +43,13 @@ def _answer_all(attempt, right=True):
         )
         if right is False and item.version.kind == "judge" and shown_answer(item) == "F":
             value = "T"
-        answer_save(attempt_id=attempt.pk, trainee_id=attempt.enrollment.trainee_id, item_id=item.pk, value=value,
-                    tab_token=attempt.tab_token)  # fmt: skip
+        answer_save(
+            attempt_id=attempt.pk,
+            trainee_id=attempt.enrollment.trainee_id,
+            item_id=item.pk,
+            value=value,
+            tab_token=attempt.tab_token,
+        )
 
 
 def test_paper_meets_the_blueprint_exactly(exam):
@@ -77,8 +82,10 @@ def test_paper_reproduced_from_its_seed_after_questions_were_edited(exam):
     first = attempt.items.select_related("version").first()
     old_stem = first.version.stem
     v = first.version
-    question_edit(question=v.question, values=QuestionValues(v.kind, "改过的题干", v.options, v.answer, v.topic,
-                                                              v.difficulty, v.classes))  # fmt: skip
+    question_edit(
+        question=v.question,
+        values=QuestionValues(v.kind, "改过的题干", v.options, v.answer, v.topic, v.difficulty, v.classes),
+    )
     assert paper_reproduce(attempt) == stored
     assert paper_view(attempt)[0]["stem"] == old_stem
 
@@ -109,8 +116,13 @@ def test_partial_blueprint_grades_a_subset_with_half_points(exam):
     attempt = _start(course, sitting)
     for item in attempt.items.select_related("version"):
         value = shown_answer(item)[:1] if item.version.kind == "multiple" else shown_answer(item)
-        answer_save(attempt_id=attempt.pk, trainee_id=attempt.enrollment.trainee_id, item_id=item.pk, value=value,
-                    tab_token=attempt.tab_token)  # fmt: skip
+        answer_save(
+            attempt_id=attempt.pk,
+            trainee_id=attempt.enrollment.trainee_id,
+            item_id=item.pk,
+            value=value,
+            tab_token=attempt.tab_token,
+        )
     attempt = attempt_submit(attempt_id=attempt.pk, reason=SubmitReason.CANDIDATE)
     assert attempt.score == 40 + 20 + 5 * 4
     assert attempt.passed is True
@@ -183,8 +195,13 @@ def test_bad_answers_are_refused_without_touching_saved_ones(exam):
     with pytest.raises(ExamRefused, match="该题不在您的试卷上"):
         answer_save(item_id=foreign.pk, value="A", **mine)
     with pytest.raises(ExamRefused, match="这不是您的考试"):
-        answer_save(attempt_id=attempt.pk, trainee_id=other.enrollment.trainee_id, item_id=item.pk, value="A",
-                    tab_token=attempt.tab_token)  # fmt: skip
+        answer_save(
+            attempt_id=attempt.pk,
+            trainee_id=other.enrollment.trainee_id,
+            item_id=item.pk,
+            value="A",
+            tab_token=attempt.tab_token,
+        )
     taken = attempt_start(enrollment=attempt.enrollment, sitting=sitting)  # a second tab takes over
     with pytest.raises(ExamRefused, match="考试已在另一个页面或设备上打开"):
         answer_save(item_id=item.pk, value="C", **mine)

@@ -52,16 +52,22 @@ def test_answers_are_saved_per_post_and_a_reload_resumes(candidate):
     attempt = _start(client, sitting)
     items = list(attempt.items.select_related("version")[:3])
     for item in items:
-        r = client.post(f"/exams/attempts/{attempt.pk}/answer/", {"item": item.pk, "value": shown_answer(item), "tab": attempt.tab_token},
-                        content_type="application/json")  # fmt: skip
+        r = client.post(
+            f"/exams/attempts/{attempt.pk}/answer/",
+            {"item": item.pk, "value": shown_answer(item), "tab": attempt.tab_token},
+            content_type="application/json",
+        )
         assert r.status_code == 200 and r.json()["ok"]
     state = client.get(f"/exams/attempts/{attempt.pk}/state/").json()
     assert state["answers"] == {str(i.pk): shown_answer(i) for i in items}
     assert 7190 <= state["remaining"] <= 7200
     page = client.get(f"/exams/attempts/{attempt.pk}/")  # a reload takes over with a new token
     assert f'"{items[0].pk}": "{shown_answer(items[0])}"' in page.content.decode()
-    r = client.post(f"/exams/attempts/{attempt.pk}/answer/", {"item": items[0].pk, "value": "", "tab": attempt.tab_token},
-                    content_type="application/json")  # fmt: skip
+    r = client.post(
+        f"/exams/attempts/{attempt.pk}/answer/",
+        {"item": items[0].pk, "value": "", "tab": attempt.tab_token},
+        content_type="application/json",
+    )
     assert r.status_code == 409 and r.json()["error"] == "考试已在另一个页面或设备上打开，本页面已停止作答"
     assert Answer.objects.get(attempt=attempt, item=items[0]).value == shown_answer(items[0])
 
@@ -70,8 +76,11 @@ def test_submit_shows_score_breakdown_and_certificate_with_public_page(candidate
     course, sitting, enrollment, client = candidate
     attempt = _start(client, sitting)
     for item in attempt.items.select_related("version"):
-        client.post(f"/exams/attempts/{attempt.pk}/answer/", {"item": item.pk, "value": shown_answer(item), "tab": attempt.tab_token},
-                    content_type="application/json")  # fmt: skip
+        client.post(
+            f"/exams/attempts/{attempt.pk}/answer/",
+            {"item": item.pk, "value": shown_answer(item), "tab": attempt.tab_token},
+            content_type="application/json",
+        )
     r = client.post(
         f"/exams/attempts/{attempt.pk}/submit/", {"tab": attempt.tab_token}, content_type="application/json"
     )
@@ -98,8 +107,9 @@ def test_unknown_serial_is_a_bare_404_and_lookups_are_throttled(settings):
 
 
 def test_revoked_certificate_shows_the_reason(candidate):
-    from exams.services.certificates import certificate_issue, certificate_revoke
     from django.utils import timezone
+
+    from exams.services.certificates import certificate_issue, certificate_revoke
 
     course, sitting, enrollment, client = candidate
     cert = certificate_issue(enrollment=enrollment, score=90, on=timezone.localdate())

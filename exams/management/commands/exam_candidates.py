@@ -29,8 +29,15 @@ class Command(BaseCommand):
         full = options["format"] == "csv"
         for e in roster_eligibility(project):
             t = e.enrollment.trainee
-            rows.append((t.id_number if full else mask_id_number(t.id_number), t.name,
-                         t.get_personnel_class_display(), "是" if e.eligible else "否", "；".join(e.reasons)))  # fmt: skip
+            rows.append(
+                (
+                    t.id_number if full else mask_id_number(t.id_number),
+                    t.name,
+                    t.get_personnel_class_display(),
+                    "是" if e.eligible else "否",
+                    "；".join(e.reasons),
+                )
+            )
         if full:
             writer = csv.writer(self.stdout, lineterminator="\n")
             writer.writerow(HEADERS)
