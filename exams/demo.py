@@ -58,12 +58,16 @@ def _sittings(project) -> tuple[Sitting, Sitting]:
     for mode, name in ((SittingMode.ONLINE, "演示线上监考场次"), (SittingMode.SITE, "演示考点场次")):
         sitting = Sitting.objects.filter(project=project, mode=mode, closes_at__gt=now).first()
         found[mode] = sitting or sitting_create(
-            project=project, name=name, mode=mode, opens_at=now - datetime.timedelta(hours=1),
+            project=project,
+            name=name,
+            mode=mode,
+            opens_at=now - datetime.timedelta(hours=1),
             closes_at=now + datetime.timedelta(days=60),
             site="东营市安全生产考试中心" if mode == SittingMode.SITE else "",
-            room="第3考场" if mode == SittingMode.SITE else "", seats=60 if mode == SittingMode.SITE else None,
+            room="第3考场" if mode == SittingMode.SITE else "",
+            seats=60 if mode == SittingMode.SITE else None,
             staff=[_site_staff(project)],
-        )  # fmt: skip
+        )
     return found[SittingMode.ONLINE], found[SittingMode.SITE]
 
 
@@ -73,8 +77,13 @@ def _complete(enrollment, staff) -> None:
         if session.attendances.filter(enrollment=enrollment).exists():
             continue
         at = timezone.make_aware(datetime.datetime.combine(session.date, session.start))
-        attendance_record(session=session, enrollment=enrollment, recorded_by=staff, signed_in_at=at,
-                          signed_out_at=timezone.make_aware(datetime.datetime.combine(session.date, session.end)))  # fmt: skip
+        attendance_record(
+            session=session,
+            enrollment=enrollment,
+            recorded_by=staff,
+            signed_in_at=at,
+            signed_out_at=timezone.make_aware(datetime.datetime.combine(session.date, session.end)),
+        )
     plan = enrollment.project.plans.filter(personnel_class=enrollment.trainee.personnel_class).first()
     for course in plan.courses.filter(modality=Modality.ONLINE) if plan else []:
         source = f"demo:{enrollment.pk}:{course.pk}"
@@ -116,8 +125,13 @@ def _pass_at_site(enrollment, sitting) -> None:
     attempt = attempt_start(enrollment=enrollment, sitting=sitting)
     for n, item in enumerate(attempt.items.select_related("version")):
         value = shown_answer(item) if n % 9 else ""  # a few left blank: a realistic score, still a pass
-        answer_save(attempt_id=attempt.pk, trainee_id=enrollment.trainee_id, item_id=item.pk, value=value,
-                    tab_token=attempt.tab_token)  # fmt: skip
+        answer_save(
+            attempt_id=attempt.pk,
+            trainee_id=enrollment.trainee_id,
+            item_id=item.pk,
+            value=value,
+            tab_token=attempt.tab_token,
+        )
     attempt_submit(attempt_id=attempt.pk, reason=SubmitReason.CANDIDATE)
 
 
@@ -130,8 +144,9 @@ def load(log=print) -> None:
     _bank(log)
     for pc in (1, 2, 3):
         if not project.blueprints.filter(personnel_class=pc).exists():
-            blueprint_save(project=project, personnel_class=pc, cells=CELLS, single_points=3, multiple_points=4,
-                           judge_points=1)  # fmt: skip
+            blueprint_save(
+                project=project, personnel_class=pc, cells=CELLS, single_points=3, multiple_points=4, judge_points=1
+            )
     online, site = _sittings(project)
     ready = _candidates(project, log)
     passed = Certificate.objects.filter(project=project).count()
