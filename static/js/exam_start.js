@@ -6,8 +6,9 @@
   const message = document.getElementById("start-message");
   const video = document.getElementById("camera");
   const online = button.dataset.mode === "online";
+  let cameraReady = Promise.resolve();
   if (online && video) {
-    window.startCamera(video).catch((e) => { message.textContent = e.message; });
+    cameraReady = window.startCamera(video).catch((e) => { message.textContent = e.message; });
   }
   function csrf() {
     const m = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
@@ -19,6 +20,7 @@
     try {
       let result;
       if (online) {
+        await cameraReady;
         const blob = await window.captureJpeg(video);
         result = await window.uploadJpeg(button.dataset.url, blob, {});
       } else {
@@ -33,6 +35,7 @@
         return;
       }
       message.textContent = result.data.error || "开考失败，请重试";
+      if (result.data.face) message.textContent += `（${result.data.face.verdict}）`;
     } catch (e) {
       message.textContent = "网络异常，请重试";
     }
