@@ -23,8 +23,9 @@ SERVER_SETTINGS = {"EXAM_FACE_CHECK_MIN_SECONDS": 3, "EXAM_FACE_CHECK_MAX_SECOND
 def seed_json(env, *args) -> dict:
     import json
 
-    done = subprocess.run([sys.executable, str(SEED), *map(str, args)], env=env, cwd=ROOT, capture_output=True,
-                          text=True, timeout=300)  # fmt: skip
+    done = subprocess.run(
+        [sys.executable, str(SEED), *map(str, args)], env=env, cwd=ROOT, capture_output=True, text=True, timeout=300
+    )
     for line in done.stdout.splitlines():
         if line.startswith("E2E-JSON "):
             return json.loads(line[len("E2E-JSON ") :])
@@ -118,8 +119,13 @@ def test_exam_deadline_passes_with_the_browser_closed(tmp_path, faces_dir, chrom
     settings = {**SERVER_SETTINGS, "CELERY_TASK_ALWAYS_EAGER": 0}
     with live_server(tmp_path, **settings) as (base, env), sync_playwright() as pw:
         log = open(tmp_path / "worker.log", "w")
-        worker = subprocess.Popen([sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", "-l", "info"],
-                                  env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)  # fmt: skip
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", "-l", "info"],
+            env=env,
+            cwd=ROOT,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
         try:
             LOGS[base] = tmp_path / "daphne.log"
             account = seed_json(env, "seed", faces_dir / "obama.jpg", 45)
