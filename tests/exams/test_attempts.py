@@ -257,3 +257,21 @@ def test_postgres_refuses_update_and_delete_of_events(exam):
         ):
             cursor.execute(statement.format(t=AttemptEvent._meta.db_table))
     assert evidence_verify(attempt) == []
+
+
+def test_a_province_changes_the_rules_and_a_started_exam_keeps_its_own(exam):
+    from exams.selectors import exam_rules_in_force
+    from exams.services.sittings import exam_rule_set_create
+
+    course, sitting = exam
+    attempt = _start(course, sitting)
+    province = course.project.region.parent
+    strict = exam_rule_set_create(
+        region=province, effective_from=timezone.localdate(), name="山东省考试规则", pass_mark=85, max_attempts=1
+    )
+    assert exam_rules_in_force(course.project.region) == strict
+    attempt.refresh_from_db()
+    assert attempt.rule_set.region is None and attempt.rule_set.max_attempts == 2
+    _answer_all(attempt, right=False)
+    attempt_submit(attempt_id=attempt.pk, reason=SubmitReason.CANDIDATE)
+    assert eligibility(attempt.enrollment).reasons == ["考试次数已用完（1/1）"]
