@@ -169,8 +169,11 @@ class Http:
                 while (line := await self.reader.readline()) not in (b"\r\n", b""):
                     k, _, v = line.decode().partition(":")
                     headers[k.strip().lower()] = v.strip()
-                length = int(headers.get("content-length", 0))
-                payload = await self.reader.readexactly(length) if length else b""
+                if headers.get("transfer-encoding", "").lower() == "chunked":
+                    payload = await self._chunks()
+                else:
+                    length = int(headers.get("content-length", 0))
+                    payload = await self.reader.readexactly(length) if length else b""
                 if headers.get("connection", "").lower() == "close":
                     self.close()
                 return int(status_line.split()[1]), payload
@@ -179,6 +182,16 @@ class Http:
                 if attempt:
                     raise
         raise ConnectionError("unreachable")
+
+    async def _chunks(self) -> bytes:
+        body = b""
+        while True:
+            size = int((await self.reader.readline()).split(b";")[0].strip() or b"0", 16)
+            if not size:
+                await self.reader.readline()
+                return body
+            body += await self.reader.readexactly(size)
+            await self.reader.readline()
 
     def close(self):
         if self.writer is not None:
@@ -199,6 +212,8 @@ async def candidate(http: Http, sitting: int, deadline: float, stats: dict, acke
                 raise RuntimeError(f"start {status} {body[:200]!r}")
             attempt = json.loads(body)["attempt"]
             status, page = await http.request("GET", f"/exams/attempts/{attempt}/")
+            if status != 200:
+                raise RuntimeError(f"exam page {status} {page[:200]!r}")
             tab = re.search(rb'data-tab="([0-9a-f]+)"', page).group(1).decode()
             items = [(int(i), k.decode()) for i, k in re.findall(rb'data-item="(\d+)" data-kind="(\w+)"', page)]
         stats["start"].append(time.perf_counter() - t)
@@ -306,6 +321,10 @@ def main():
     servers = []
     try:
         subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], env=env, cwd=ROOT, check=True)
+        # DEBUG=0 serves the pages as production does: static files from the collected manifest
+        subprocess.run(
+            [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], env=env, cwd=ROOT, check=True
+        )
         done = subprocess.run(
             [sys.executable, __file__, "--seed", str(args.candidates), str(args.duration)],
             env=env,
