@@ -291,5 +291,6 @@ EXAM_GRACE_SECONDS = env.float("EXAM_GRACE_SECONDS", default=5)
 EXAM_MAX_INCIDENTS = env.int("EXAM_MAX_INCIDENTS", default=5)  # failed face checks + focus losses before submission
 EXAM_FACE_CHECK_MIN_SECONDS = env.float("EXAM_FACE_CHECK_MIN_SECONDS", default=300)
 EXAM_FACE_CHECK_MAX_SECONDS = env.float("EXAM_FACE_CHECK_MAX_SECONDS", default=1200)
+EXAM_SAVES_IN_THREAD_POOL = env.bool("EXAM_SAVES_IN_THREAD_POOL", default=True)  # answers saved concurrently
 EXAM_CERTIFICATE_RATE = env.str("EXAM_CERTIFICATE_RATE", default="30/m")  # public verification page, per client IP
 CELERY_BEAT_SCHEDULE["exam-submit-overdue"] = {"task": "exams.tasks.submit_overdue", "schedule": 30.0}

@@ -24,10 +24,12 @@ from training.scope import visible
 
 
 def _ONE_WRITER() -> bool:  # noqa: N802
-    """SQLite (the embedded demo, the in-memory test database) has one writer: keep Django's one thread there."""
+    """SQLite (the embedded demo) has one writer: keep Django's one thread there, and wherever
+    EXAM_SAVES_IN_THREAD_POOL is off (tests whose data sits in the test's open transaction)."""
+    from django.conf import settings
     from django.db import connection
 
-    return connection.vendor == "sqlite"
+    return connection.vendor == "sqlite" or not settings.EXAM_SAVES_IN_THREAD_POOL
 
 
 def _trainee(request):

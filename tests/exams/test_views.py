@@ -20,8 +20,10 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def _clear_cache():
+def _clear_cache(settings):
     cache.clear()
+    # The test's data is in its open transaction: saves stay on the request's thread (daphne tests use the pool).
+    settings.EXAM_SAVES_IN_THREAD_POOL = False
 
 
 @pytest.fixture
