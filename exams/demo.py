@@ -46,10 +46,10 @@ def _bank(log) -> None:
 
 def _site_staff(project) -> User:
     """em_dongying checks candidates in at the demo exam site (`demo_accounts` sets its printed password)."""
+    from exams.roles import EXAM_SITE_STAFF_ROLE
     from training.demo.classes import _user
-    from training.roles import Role
 
-    return _user("em_dongying", Role.EM_OFFICER, region=project.region)
+    return _user("em_dongying", EXAM_SITE_STAFF_ROLE, region=project.region)
 
 
 def _sittings(project) -> tuple[Sitting, Sitting]:

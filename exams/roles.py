@@ -25,3 +25,6 @@ GRANTS: dict[Role, set[str]] = {
     Role.AUDITOR: {*_RESULTS},
     Role.SI_OFFICER: {"exams.view_certificate"},
 }
+
+# The role of the demo's exam-site staff (EM departments run the exams, SPEC 'People and organisations').
+EXAM_SITE_STAFF_ROLE = Role.EM_OFFICER

@@ -20,7 +20,6 @@ from exams.services.bank import COLUMNS, questions_check, questions_import, read
 from exams.services.certificates import certificate_pdf
 from exams.services.sittings import check_in
 from exams.tables import MAX_BYTES, TableFileError
-from training.roles import Role
 from training.scope import visible
 
 PREVIEW_ROWS = 20
@@ -130,6 +129,3 @@ def certificate_download(request, serial: str):
     response = HttpResponse(certificate_pdf(certificate, verify_url=url), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{serial}.pdf"'
     return response
-
-
-ROLES_WITH_RESULTS = (Role.EM_OFFICER, Role.HR_OFFICER, Role.AUDITOR)
