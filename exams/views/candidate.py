@@ -32,6 +32,19 @@ def _ONE_WRITER() -> bool:  # noqa: N802
     return connection.vendor == "sqlite" or not settings.EXAM_SAVES_IN_THREAD_POOL
 
 
+def pooled(view):
+    """Run a sync exam view in the thread pool (its own connection) instead of queueing behind every other
+    request on Django's one sync thread: a thousand candidates start and submit at once."""
+    import functools
+
+    @functools.wraps(view)
+    async def wrapper(request, *args, **kwargs):
+        await request.auser()  # the session is read here once; the view finds request.user cached
+        return await sync_to_async(view, thread_sensitive=_ONE_WRITER())(request, *args, **kwargs)
+
+    return wrapper
+
+
 def _trainee(request):
     if request.user.trainee_id is None:
         raise PermissionDenied("只有学员可以参加考试")
@@ -90,6 +103,7 @@ def sitting_page(request, pk: int):
     )
 
 
+@pooled
 @login_required
 @require_POST
 def start(request, pk: int):
@@ -122,6 +136,7 @@ def _own_attempt(request, pk: int) -> Attempt:
     return attempt
 
 
+@pooled
 @login_required
 def attempt_page(request, pk: int):
     """Opening (or reloading) the page takes the attempt over: this tab gets the new token, any other tab stops."""
@@ -146,6 +161,7 @@ def attempt_page(request, pk: int):
     )
 
 
+@pooled
 @login_required
 @require_GET
 def state(request, pk: int):
@@ -221,6 +237,7 @@ def face_check(request, pk: int):
     return JsonResponse(result)
 
 
+@pooled
 @login_required
 @require_POST
 def submit(request, pk: int):
