@@ -81,6 +81,7 @@ def _complete(enrollment, staff) -> None:
             session=session,
             enrollment=enrollment,
             recorded_by=staff,
+            reason="演示数据：补录考勤",
             signed_in_at=at,
             signed_out_at=timezone.make_aware(datetime.datetime.combine(session.date, session.end)),
         )

@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('training', '0003_enrollment_exam_pass'),
+        ('training', '0005_enrollment_exam_pass'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

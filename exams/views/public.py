@@ -20,7 +20,14 @@ def _rate() -> tuple[int, int]:
 def throttled(request) -> bool:
     """A fixed window per client IP, in the shared cache (Redis in production): at most N look-ups per window."""
     limit, window = _rate()
-    ip, _routable = get_client_ip(request)
+    # The same trusted-proxy settings as the sign-in throttle: a client cannot dodge the limit by sending its own
+    # X-Forwarded-For.
+    ip, _routable = get_client_ip(
+        request,
+        request_header_order=settings.AXES_IPWARE_META_PRECEDENCE_ORDER,
+        proxy_count=settings.AXES_IPWARE_PROXY_COUNT,
+        proxy_trusted_ips=settings.AXES_IPWARE_PROXY_TRUSTED_IPS,
+    )
     key = f"cert-verify:{ip or 'unknown'}"
     cache.add(key, 0, window)
     try:

@@ -89,6 +89,7 @@ class Course:
                 session=s,
                 enrollment=enrollment,
                 recorded_by=self.staff,
+                reason="测试：补录考勤",
                 signed_in_at=timezone.make_aware(datetime.datetime.combine(day, s.start)),
                 signed_out_at=timezone.make_aware(datetime.datetime.combine(day, s.end)),
             )

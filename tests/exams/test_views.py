@@ -103,7 +103,10 @@ def test_submit_shows_score_breakdown_and_certificate_with_public_page(candidate
 def test_unknown_serial_is_a_bare_404_and_lookups_are_throttled(settings):
     settings.EXAM_CERTIFICATE_RATE = "5/m"
     client = Client()
-    responses = [client.get(f"/public/certificates/GS20240101ZZZZZZZZ{i}/") for i in range(7)]
+    responses = [
+        client.get(f"/public/certificates/GS20240101ZZZZZZZZ{i}/", HTTP_X_FORWARDED_FOR=f"10.0.0.{i}")
+        for i in range(7)
+    ]
     assert [r.status_code for r in responses] == [404] * 5 + [429] * 2
     assert responses[0].content == b"not found"
 
