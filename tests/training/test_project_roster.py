@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 from tests.factories import staff_user
 from tests.training import builders
 from training.roles import Role
-from training.views.projects import xlsx_bytes
+from training.tabular import xlsx_bytes
 
 pytestmark = pytest.mark.django_db
 
