@@ -26,6 +26,7 @@ import xlsxwriter
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils import translation
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from import_export.formats import base_formats
 
@@ -36,7 +37,10 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 def neutralise(value):
     """The cell as it may be written: text that a spreadsheet would run as a formula gets a leading apostrophe.
-    Numbers, dates and other non-text values are returned as they are (a number is never a formula)."""
+    Numbers, dates and other non-text values are returned as they are (a number is never a formula); lazily
+    translated text (gettext_lazy) is text."""
+    if isinstance(value, Promise):
+        value = str(value)
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
     return value
@@ -75,7 +79,7 @@ def xlsx_bytes(headers: Iterable, rows: Iterable[Iterable], *, sheet_name: str =
     """A one-sheet xlsx: bold header, then the rows, every cell neutralised and written as text or number."""
     out = io.BytesIO()
     book = xlsx_workbook(out)
-    sheet = book.add_worksheet(sheet_name[:31])
+    sheet = book.add_worksheet(str(sheet_name)[:31])
     write_rows(sheet, [list(headers)], cell_format=book.add_format({"bold": True}))
     write_rows(sheet, rows, first_row=1)
     book.close()

@@ -9,7 +9,7 @@ from training.models import Modality, PersonnelClass, ProjectStatus, SessionKind
 from training.roles import Role
 from training.services.classes import class_session_create, offline_class_create
 from training.services.enrollments import enrollment_create
-from training.services.plans import course_add, plan_create
+from training.services.plans import course_add, plan_approve, plan_create, plan_submit
 from training.services.projects import project_create
 
 _seq = itertools.count(1)
@@ -33,8 +33,11 @@ def plan(
     theory="14.4",
     practical="0",
     documentary_hours="2",
+    approved=True,
 ):
-    """A plan whose hours are online (incl. the documentary) / offline theory / offline practical."""
+    """A plan whose hours are online (incl. the documentary) / offline theory / offline practical; `approved`:
+    submitted by the provider's staff and approved by an HR officer of the region, through the services (offline
+    credit counts only an approved plan's hours); approved=False leaves it a draft for the plan workflow's tests."""
     p = plan_create(project=proj, personnel_class=personnel_class)
     online = Decimal(online)
     if documentary_hours and Decimal(documentary_hours):
@@ -53,6 +56,9 @@ def plan(
     ]:
         if hours > 0:
             course_add(plan=p, title=title, hours=hours, modality=modality)
+    if approved:
+        p = plan_submit(plan=p, by=provider_staff(proj))
+        p = plan_approve(plan=p, by=staff_user(Role.HR_OFFICER, region=proj.region))
     return p
 
 

@@ -93,7 +93,9 @@ def test_admin_pages_run_under_the_policy_too(client):
 
 def test_an_unknown_plan_action_is_an_error_not_saved(client):
     project = builders.project()
-    plan = plan_submit(plan=builders.plan(project, PersonnelClass.SAFETY_MANAGER), by=builders.provider_staff(project))
+    plan = plan_submit(
+        plan=builders.plan(project, PersonnelClass.SAFETY_MANAGER, approved=False), by=builders.provider_staff(project)
+    )
     client.force_login(staff_user(Role.HR_OFFICER, region=project.region))
     response = client.post(reverse("plan-action", args=[plan.pk, "approvee"]), follow=True)
     messages = [str(m) for m in response.context["messages"]]

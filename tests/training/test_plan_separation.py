@@ -66,7 +66,7 @@ def test_the_officer_who_wrote_and_submitted_a_plan_cannot_approve_it_on_the_pag
 
 def test_an_officer_who_only_added_a_course_cannot_approve(officers):
     project, editor, colleague = officers
-    plan = builders.plan(project)
+    plan = builders.plan(project, approved=False)
     staff = builders.provider_staff(project)
     _client(editor).post(
         reverse("plan-action", args=[plan.pk, "course"]), {"title": "补充课程", "hours": "1", "modality": "online"}

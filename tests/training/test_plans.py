@@ -20,7 +20,7 @@ SM, TL = PersonnelClass.SAFETY_MANAGER, PersonnelClass.TEAM_LEADER
 
 def _submitted(personnel_class, **hours):
     project = builders.project()
-    plan = builders.plan(project, personnel_class, **hours)
+    plan = builders.plan(project, personnel_class, approved=False, **hours)
     plan = plan_submit(plan=plan, by=builders.provider_staff(project))
     return plan, staff_user(Role.HR_OFFICER, region=project.region)
 
@@ -82,14 +82,14 @@ def test_documentary_is_compulsory():
 def test_the_rule_set_is_fixed_at_submission():
     province, city, _ = region_tree()
     project = builders.project(region=city)
-    plan = builders.plan(project, SM, online="9.6", theory="14.4")
+    plan = builders.plan(project, SM, online="9.6", theory="14.4", approved=False)
     plan = plan_submit(plan=plan, by=builders.provider_staff(project))
     stricter = {pc: dict(v, min_offline_percent=70) for pc, v in NATIONAL_DEFAULT.items()}
     rule_set_create(region=province, effective_from=datetime.date(2000, 1, 1), name="山东省", class_rules=stricter)
     # The province's stricter set now applies to new submissions, not to the plan already submitted.
     assert plan.rule_set.region is None
     assert plan_approve(plan=plan, by=staff_user(Role.HR_OFFICER, region=city)).status == PlanStatus.APPROVED
-    other = builders.plan(builders.project(region=city), SM, online="9.6", theory="14.4")
+    other = builders.plan(builders.project(region=city), SM, online="9.6", theory="14.4", approved=False)
     other = plan_submit(plan=other, by=builders.provider_staff(other.project))
     with pytest.raises(ValidationError, match="线下学时占比 60%，低于 70%"):
         plan_approve(plan=other, by=staff_user(Role.HR_OFFICER, region=city))
@@ -139,7 +139,7 @@ def test_a_plan_out_of_scope_is_404(client):
 
 def test_provider_adds_a_course_through_the_page(client):
     project = builders.project()
-    plan = builders.plan(project, SM)
+    plan = builders.plan(project, SM, approved=False)
     client.force_login(builders.provider_staff(project))
     client.post(
         reverse("plan-action", args=[plan.pk, "course"]),

@@ -32,6 +32,7 @@ from training.models import (
     EnrollmentStatus,
     Modality,
     OfflineClass,
+    PlanStatus,
     SessionKind,
     Trainee,
 )
@@ -184,9 +185,11 @@ def _credit(attendance: Attendance) -> OfflineCredit:
     live = CreditedHours.objects.filter(enrollment=enrollment, voided_at__isnull=True)
     same_day = [f"attendance:{pk}" for pk in mine.filter(session__date=session.date).values_list("pk", flat=True)]
     modality = Modality.OFFLINE_PRACTICAL if session.kind == SessionKind.PRACTICAL else Modality.OFFLINE_THEORY
+    # Only an approved plan counts: a draft is the provider's own word, and the provider is the payee.
     plan_hours = Course.objects.filter(
         plan__project=enrollment.project,
         plan__personnel_class=enrollment.trainee.personnel_class,
+        plan__status=PlanStatus.APPROVED,
         modality=modality,
     ).aggregate(h=Sum("hours"))["h"]
     present = hours_between(
