@@ -141,16 +141,19 @@ def study_page_hidden(*, session_id: int) -> None:
 
 def snapshot_request_error(*, session: StudySession, recheck: bool) -> str | None:
     """Why the server may not ask for a frame now: the session ended, a check is still open (one at a time, so
-    asking again cannot multiply snapshots and flags), or a re-check without a failed check to answer."""
+    asking again cannot multiply snapshots and flags), a re-check without a failed check to answer, or a scheduled
+    check while a failed one waits for its re-check."""
     if session.status != SessionStatus.ACTIVE:
         return "核验：学习会话已结束"
     checks = session.snapshots.order_by("-seq")
     if checks.filter(verdict="").exists():
         return "核验：上一次核验尚未完成"
-    if recheck:
-        last = checks.exclude(verdict="").first()
-        if last is None or last.passed:
-            return "核验：没有未通过的核验，无需重新核验"
+    last = checks.exclude(verdict="").first()
+    if recheck and (last is None or last.passed):
+        return "核验：没有未通过的核验，无需重新核验"
+    if not recheck and last is not None and last.failed:
+        # After a failed check the timer is paused: only the re-check the page asks for may follow.
+        return "核验：上次核验未通过，须先重新核验"
     return None
 
 

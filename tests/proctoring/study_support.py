@@ -55,10 +55,16 @@ def elapse(session, seconds: float) -> None:
 _frame_numbers = itertools.count(100)
 
 
+def _after_a_failure(session) -> bool:
+    """After a failed check the next one is the re-check the page asks for (as the study page does)."""
+    last = Snapshot.objects.filter(session_id=session.pk).exclude(verdict="").order_by("-seq").first()
+    return last is not None and last.failed
+
+
 def check(session, user, photo: Path, *, covers_until: float) -> Snapshot:
     """The server asks for a frame covering `covers_until`, the page sends a live camera frame of `photo`, and
     the verification task runs (a real face check; a pass credits through study_credit)."""
-    snap = study.snapshot_request(session_id=session.pk, covers_until=covers_until)
+    snap = study.snapshot_request(session_id=session.pk, covers_until=covers_until, recheck=_after_a_failure(session))
     frame = jpeg_bytes(camera_frame(photo, index=next(_frame_numbers)))
     study.snapshot_upload(snapshot_id=snap.pk, user=user, image_bytes=frame)
     snapshot_verify(snapshot_id=snap.pk)  # what the task queued after commit does

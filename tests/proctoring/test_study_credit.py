@@ -82,11 +82,15 @@ def test_a_pass_with_a_failed_check_after_it_credits_nothing(studying, faces_dir
 
 def test_the_server_asks_for_one_check_at_a_time(studying):
     _lesson, _user, session = studying
-    study.snapshot_request(session_id=session.pk, covers_until=0)
+    first = study.snapshot_request(session_id=session.pk, covers_until=0)
     with pytest.raises(ValidationError, match="上一次核验尚未完成"):
         study.snapshot_request(session_id=session.pk, covers_until=0)
     with pytest.raises(ValidationError, match="上一次核验尚未完成"):
         study.snapshot_request(session_id=session.pk, covers_until=0, recheck=True)
+    study.snapshot_mark_missing(snapshot_id=first.pk)
+    with pytest.raises(ValidationError, match="上次核验未通过，须先重新核验"):  # the timer is paused
+        study.snapshot_request(session_id=session.pk, covers_until=0)
+    assert study.snapshot_request(session_id=session.pk, covers_until=0, recheck=True).recheck
 
 
 # --- finding 6: a decompression bomb through the upload endpoint and the (eager) Celery task ---
