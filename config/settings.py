@@ -262,8 +262,6 @@ FACE_MIN_SIZE = env.int("FACE_MIN_SIZE", default=80)  # px: smallest face accept
 FACE_BLUR_THRESHOLD = env.float("FACE_BLUR_THRESHOLD", default=25)  # Laplacian variance of the 160×160 face crop
 FACE_STATIC_THRESHOLD = env.float("FACE_STATIC_THRESHOLD", default=0.35)  # mean grey-level change: below = replay
 FACE_REPLAY_RECENT = env.int("FACE_REPLAY_RECENT", default=50)  # a frame is compared with this many recent ones
-FACE_MAX_FRAME_PIXELS = env.int("FACE_MAX_FRAME_PIXELS", default=4096 * 4096)  # larger snapshot = failed check
-FACE_MAX_IMAGE_PIXELS = env.int("FACE_MAX_IMAGE_PIXELS", default=40_000_000)  # PIL's limit for every image
 FACE_ENROL_MAX_SIDE = env.int("FACE_ENROL_MAX_SIDE", default=1024)  # enrolment photos are analysed at most this big
 # Templates are encrypted with Fernet; the key is derived from SECRET_KEY (HKDF) unless FACE_TEMPLATE_KEY is set
 # (a urlsafe-base64 32-byte key, e.g. from `python -c "from cryptography.fernet import Fernet as F;

@@ -250,9 +250,9 @@ def test_correcting_a_sign_out_voids_the_old_credit(setup):
     attendance_record(**kw, signed_out_at=_at(s.date, 12))
     attendance_record(**kw, signed_out_at=_at(s.date, 11, 30))
     rows = CreditedHours.objects.filter(enrollment=enrollment).order_by("pk")
-    assert [(r.voided_at is not None, r.void_reason, r.hours) for r in rows] == [
-        (True, "考勤更正", 3),
-        (False, "", Decimal("2.5")),
+    assert [(r.voided_at is not None, r.void_reason, r.seconds) for r in rows] == [
+        (True, "考勤更正", 3 * 3600),
+        (False, "", 9000),  # 2.5 h, in the ledger's seconds
     ]
 
 
