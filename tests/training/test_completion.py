@@ -124,7 +124,7 @@ def test_team_leaders_need_practical_hours():
         _attend(builders.session(oc, day=datetime.date(2024, 6, 1 + day), hours=3), enrollment, staff)
     progress = enrollment_progress(enrollment)
     # Theory beyond the plan's 8.4 is not credited, and it never replaces practice.
-    assert progress.offline_theory == Decimal("8.4")
+    assert progress.offline_theory == H * Decimal("8.4")  # seconds
     assert progress.reasons == ["总学时 18/24", "线下学时 8.4/14.4", "实训学时 0/6"]
     _attend(
         builders.session(oc, day=datetime.date(2024, 6, 9), hours="5.9", kind=SessionKind.PRACTICAL), enrollment, staff
