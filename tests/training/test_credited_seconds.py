@@ -26,8 +26,8 @@ def test_pages_show_credited_seconds_as_hours():
 @pytest.mark.django_db(transaction=True)
 def test_the_migration_converts_existing_rows_to_seconds():
     executor = MigrationExecutor(connection)
-    executor.migrate([("training", "0004_trainee_name_rule")])
-    old = executor.loader.project_state([("training", "0004_trainee_name_rule")]).apps
+    executor.migrate([("training", "0005_enrollment_exam_pass")])
+    old = executor.loader.project_state([("training", "0005_enrollment_exam_pass")]).apps
     try:
         proj = builders.project()
         builders.plan(proj)

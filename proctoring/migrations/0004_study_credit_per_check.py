@@ -12,7 +12,7 @@ def mark_old_passes_settled(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('proctoring', '0002_template_history_review_and_limits'),
+        ('proctoring', '0003_flag_exam_source'),
     ]
 
     operations = [

@@ -29,7 +29,7 @@ def seconds_to_hours(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("training", "0004_trainee_name_rule")]
+    dependencies = [("training", "0005_enrollment_exam_pass")]
 
     operations = [
         migrations.AddField(
