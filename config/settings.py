@@ -248,6 +248,9 @@ STUDY_HEARTBEAT_SECONDS = env.float("STUDY_HEARTBEAT_SECONDS", default=10)  # ho
 STUDY_HEARTBEAT_TIMEOUT_SECONDS = env.float("STUDY_HEARTBEAT_TIMEOUT_SECONDS", default=30)  # a later beat is "dead"
 STUDY_RECHECK_SECONDS = env.float("STUDY_RECHECK_SECONDS", default=60)  # re-check window after a failed check
 STUDY_SNAPSHOT_UPLOAD_SECONDS = env.float("STUDY_SNAPSHOT_UPLOAD_SECONDS", default=30)  # else the check failed
+# messages from a study page: this many at once, then this many per second (beats come every 10 s)
+STUDY_MESSAGE_BURST = env.float("STUDY_MESSAGE_BURST", default=20)
+STUDY_MESSAGES_PER_SECOND = env.float("STUDY_MESSAGES_PER_SECOND", default=2)
 FLAG_APPEAL_DAYS = env.float("FLAG_APPEAL_DAYS", default=15)  # a trainee may appeal once within this
 FLAG_EVIDENCE_RETENTION_DAYS = env.float("FLAG_EVIDENCE_RETENTION_DAYS", default=90)  # after the case closed
 
@@ -258,6 +261,7 @@ FACE_TOLERANCE = env.float("FACE_TOLERANCE", default=0.6)
 FACE_MIN_SIZE = env.int("FACE_MIN_SIZE", default=80)  # px: smallest face accepted (and searched on a 640-px frame)
 FACE_BLUR_THRESHOLD = env.float("FACE_BLUR_THRESHOLD", default=25)  # Laplacian variance of the 160×160 face crop
 FACE_STATIC_THRESHOLD = env.float("FACE_STATIC_THRESHOLD", default=0.35)  # mean grey-level change: below = replay
+FACE_REPLAY_RECENT = env.int("FACE_REPLAY_RECENT", default=50)  # a frame is compared with this many recent ones
 FACE_ENROL_MAX_SIDE = env.int("FACE_ENROL_MAX_SIDE", default=1024)  # enrolment photos are analysed at most this big
 # Templates are encrypted with Fernet; the key is derived from SECRET_KEY (HKDF) unless FACE_TEMPLATE_KEY is set
 # (a urlsafe-base64 32-byte key, e.g. from `python -c "from cryptography.fernet import Fernet as F;

@@ -1,14 +1,19 @@
 """The websocket of one open lesson page (SPEC 三(三)). Thin: the timing rules are proctoring/rules.py, every write
 is a service in proctoring/services/, called through database_sync_to_async so the event loop never blocks.
 
-Page → server: {"type": "beat", "position": s, "playing": b, "visible": b, "t": echo}, {"type": "recheck"},
-{"type": "finish"}.
-Server → page: started, ack (echoes "t"), snapshot (upload a frame now), verdict, seek (jump back), ended.
+Page → server: {"type": "beat", "position": s, "playing": true|false, "visible": true|false, "t": echo} and
+{"type": "recheck"} (only after a failed check). Only the server asks for checks; the page's messages are parsed
+strictly and rate-limited (STUDY_MESSAGE_BURST at once, STUDY_MESSAGES_PER_SECOND after that); anything else gets
+{"type": "error", "reason": ...}, never a dropped connection.
+Server → page: started, ack (echoes "t"), snapshot (upload a frame now), verdict, seek (jump back), ended, error.
+What a passed check credits is decided by the crediting service in the verification task; the verdict message
+carries the verified point it recorded.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 
 from channels.db import database_sync_to_async
@@ -30,7 +35,7 @@ def trainee_group(trainee_id: int) -> str:
 def _start(user, lesson_id: int):
     from training.models import Lesson
 
-    lesson = Lesson.objects.filter(pk=lesson_id).first()
+    lesson = Lesson.objects.filter(pk=lesson_id).select_related("course__plan").first()
     if lesson is None or not user.is_authenticated:
         return None, "课时不存在或未登录"
     try:
@@ -38,6 +43,10 @@ def _start(user, lesson_id: int):
     except ValidationError as error:
         return None, error.messages[0]
     return session, None
+
+
+def _setting(name: str, default: float) -> float:
+    return float(getattr(settings, name, default))
 
 
 class StudyConsumer(AsyncJsonWebsocketConsumer):
@@ -55,9 +64,10 @@ class StudyConsumer(AsyncJsonWebsocketConsumer):
         self.clock = rules.StudyClock(
             verified_second=s.verified_second, tentative_second=s.verified_second, position=s.verified_second
         )
-        self.covers: dict[int, float] = {}
         self.tasks: set[asyncio.Task] = set()
         self.recheck_timer = None
+        self.end_check_for: float | None = None
+        self.budget = rules.MessageBudget(tokens=_setting("STUDY_MESSAGE_BURST", 20))
         await self.channel_layer.group_send(
             trainee_group(s.trainee_id), {"type": "study.takeover", "session_id": s.pk}
         )
@@ -83,28 +93,59 @@ class StudyConsumer(AsyncJsonWebsocketConsumer):
         await self.channel_layer.group_discard(study_group(self.session.pk), self.channel_name)
         await database_sync_to_async(study.study_session_end)(session_id=self.session.pk, reason="页面已关闭")
 
-    async def receive_json(self, content, **kwargs):
+    async def receive(self, text_data=None, bytes_data=None, **kwargs):
+        """Every frame from the page: rate-limited, then parsed; a bad one gets an error reply, not a 1011 close."""
         if self.session is None:
             return
+        self.budget, allowed = rules.message_allowed(
+            self.budget,
+            now=time.monotonic(),
+            rate=_setting("STUDY_MESSAGES_PER_SECOND", 2),
+            burst=_setting("STUDY_MESSAGE_BURST", 20),
+        )
+        if not allowed:
+            await self._error("消息过于频繁，已忽略")
+            return
+        try:
+            content = json.loads(text_data) if text_data is not None else None
+        except ValueError:
+            content = None
+        if not isinstance(content, dict):
+            await self._error("消息格式错误：须为 JSON 对象")
+            return
+        await self.receive_json(content)
+
+    async def receive_json(self, content, **kwargs):
         kind = content.get("type")
         if kind == "beat":
-            await self._beat(content)
-        elif kind == "recheck" and self.clock.paused:
-            await self._request_snapshot(recheck=True)
-        elif kind == "finish" and not self.clock.paused:
-            await self._request_snapshot(recheck=False)
+            try:
+                beat = rules.parse_beat(content)
+            except rules.MessageError as error:
+                await self._error(str(error))
+                return
+            await self._beat(beat)
+        elif kind == "recheck":
+            if not self.clock.paused:
+                await self._error("核验：没有未通过的核验，无需重新核验")
+            elif await self._request_snapshot(recheck=True) is None:
+                await self._error("核验：正在核验中，请稍候")
+        else:
+            await self._error("未知的消息类型")
 
-    async def _beat(self, content):
-        visible = bool(content.get("visible", True))
-        if self.clock.visible and not visible:
+    async def _error(self, reason: str):
+        await self.send_json({"type": "error", "reason": reason})
+
+    async def _beat(self, beat: rules.Beat):
+        if self.clock.visible and not beat.visible:
             await database_sync_to_async(study.study_page_hidden)(session_id=self.session.pk)
+        duration = float(self.session.lesson.duration_seconds)
         result = rules.on_beat(
             self.clock,
             now=time.monotonic(),
-            position=float(content.get("position", 0)),
-            playing=bool(content.get("playing")),
-            visible=visible,
-            duration=float(self.session.lesson.duration_seconds),
+            position=beat.position,
+            playing=beat.playing,
+            visible=beat.visible,
+            duration=duration,
             timeout=settings.STUDY_HEARTBEAT_TIMEOUT_SECONDS,
         )
         self.clock = result.clock
@@ -113,12 +154,16 @@ class StudyConsumer(AsyncJsonWebsocketConsumer):
         await self.send_json(
             {
                 "type": "ack",
-                "t": content.get("t"),
+                "t": beat.t,
                 "verified_second": self.clock.verified_second,
                 "pending_seconds": self.clock.pending_seconds,
                 "paused": self.clock.paused,
             }
         )
+        if rules.end_check_due(self.clock, duration=duration, requested_for=self.end_check_for):
+            # The end of the lesson: the server asks for the last check now rather than minutes later.
+            if await self._request_snapshot(recheck=False) is not None:
+                self.end_check_for = self.clock.tentative_second
 
     # --- snapshots: the server picks the moments; the page uploads the frame over HTTP ---
 
@@ -138,10 +183,13 @@ class StudyConsumer(AsyncJsonWebsocketConsumer):
                 await self._request_snapshot(recheck=False)
 
     async def _request_snapshot(self, *, recheck: bool):
-        snapshot = await database_sync_to_async(study.snapshot_request)(
-            session_id=self.session.pk, covers_until=self.clock.tentative_second, recheck=recheck
-        )
-        self.covers[snapshot.seq] = snapshot.covers_until
+        """Ask the page for a frame; None when the service refuses (a check is still open, the session ended)."""
+        try:
+            snapshot = await database_sync_to_async(study.snapshot_request)(
+                session_id=self.session.pk, covers_until=self.clock.tentative_second, recheck=recheck
+            )
+        except ValidationError:
+            return None
         await self.send_json(
             {
                 "type": "snapshot",
@@ -151,6 +199,7 @@ class StudyConsumer(AsyncJsonWebsocketConsumer):
             }
         )
         self._spawn(self._expect_upload(snapshot.pk))
+        return snapshot
 
     async def _expect_upload(self, snapshot_id: int):
         await asyncio.sleep(settings.STUDY_SNAPSHOT_UPLOAD_SECONDS + 1)
@@ -161,20 +210,16 @@ class StudyConsumer(AsyncJsonWebsocketConsumer):
     # --- messages from the channel layer ---
 
     async def study_verdict(self, event):
-        """A verdict pushed by the verification task (or a missing upload)."""
+        """A verdict pushed by the verification task (or a missing upload). A pass was already credited by the
+        task (proctoring.services.study.study_credit): the page's clock takes the verified point it recorded."""
         seq = event["seq"]
         reply = {**event, "type": "verdict"}
         if event["verdict"] == "match":
-            self.clock, _gain = rules.on_check_passed(self.clock, covers_until=self.covers.pop(seq, 0.0), seq=seq)
-            await database_sync_to_async(study.study_credit)(
-                session_id=self.session.pk, verified_second=self.clock.verified_second, seq=seq
+            self.clock = rules.on_check_passed(
+                self.clock, verified_second=float(event.get("verified_second", 0.0)), seq=seq
             )
-            self.session = await database_sync_to_async(type(self.session).objects.select_related("lesson").get)(
-                pk=self.session.pk
-            )
-            reply["credited_seconds"] = self.session.credited_seconds
+            reply["credited_seconds"] = event.get("credited_seconds", 0.0)
         else:
-            self.covers.pop(seq, None)
             result = rules.on_check_failed(
                 self.clock, now=time.monotonic(), recheck_seconds=settings.STUDY_RECHECK_SECONDS, seq=seq
             )

@@ -9,11 +9,16 @@ heartbeat is alive:
 - a passed check turns the tentative seconds up to the point it covers into *verified* (credited) seconds;
 - a failed check throws the tentative seconds away, sends the player back to the last verified point, pauses the
   timer and asks for a re-check within STUDY_RECHECK_SECONDS; no re-check in time ends the session.
-Snapshot times are random between FACE_SNAPSHOT_MIN_SECONDS and FACE_SNAPSHOT_MAX_SECONDS.
+Snapshot times are random between FACE_SNAPSHOT_MIN_SECONDS and FACE_SNAPSHOT_MAX_SECONDS; only the server asks
+for a check (plus one when the lesson's end is reached with unverified seconds), one check at a time.
+What a passed check credits is decided by the crediting service from the recorded checks (`credit_reach`), never
+by the consumer's memory. Messages from the page are parsed strictly (`parse_beat`) and rate-limited
+(`message_allowed`).
 """
 
 from __future__ import annotations
 
+import math
 import random
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
@@ -85,18 +90,21 @@ def on_beat(
     return BeatResult(new, seek_to)
 
 
-def on_check_passed(clock: StudyClock, *, covers_until: float, seq: int | None = None) -> tuple[StudyClock, float]:
-    """A passed check credits the tentative seconds up to the point it covers; returns (clock, seconds credited).
+def on_check_passed(clock: StudyClock, *, verified_second: float, seq: int | None = None) -> StudyClock:
+    """A passed check: the page's clock takes the verified point the crediting service recorded
+    (proctoring.services.study.study_credit decides it from the stored checks, not from this clock).
 
-    `covers_until` is the tentative point when the snapshot was requested: seconds reached after that belong to
-    the next stretch. A passed re-check ends the pause. A pass on a frame older than the latest failed check
-    (verdicts may arrive out of order from several workers) credits nothing and does not end the pause.
+    A passed re-check ends the pause; counting restarts with the next beat (the beat interval that straddles the
+    pause never counts). A pass on a frame older than the latest failed check (verdicts may arrive out of order
+    from several workers) does not end the pause.
     """
+    verified = max(clock.verified_second, verified_second)
+    new = replace(clock, verified_second=verified, tentative_second=max(clock.tentative_second, verified))
     if seq is not None and seq < clock.failed_seq:
-        return clock, 0.0
-    reached = min(max(covers_until, clock.verified_second), clock.tentative_second)
-    gain = reached - clock.verified_second
-    return replace(clock, verified_second=reached, recheck_until=None), gain
+        return new
+    if clock.paused:
+        new = replace(new, recheck_until=None, last_beat_at=None)
+    return new
 
 
 def on_check_failed(clock: StudyClock, *, now: float, recheck_seconds: float, seq: int = 0) -> BeatResult:
@@ -111,8 +119,107 @@ def on_check_failed(clock: StudyClock, *, now: float, recheck_seconds: float, se
         position=min(clock.position, clock.verified_second),
         recheck_until=deadline,
         failed_seq=max(clock.failed_seq, seq),
+        last_beat_at=None,
     )
     return BeatResult(new, clock.verified_second)
+
+
+def end_check_due(clock: StudyClock, *, duration: float, requested_for: float | None) -> bool:
+    """The server asks for one check when the lesson's end is reached with unverified seconds (the page cannot ask:
+    `requested_for` is the tentative point an end check was already asked for)."""
+    return (
+        not clock.paused
+        and clock.pending_seconds > 0
+        and clock.tentative_second >= duration - 1
+        and requested_for != clock.tentative_second
+    )
+
+
+def credit_reach(
+    *,
+    verified_second: float,
+    covers_until: float,
+    requested_at: float,
+    started_at: float,
+    last_credited_at: float | None,
+    last_failed_at: float | None,
+    slack: float,
+) -> float:
+    """How far a passed check moves the verified point (times are seconds on one clock, e.g. POSIX timestamps).
+
+    The check covers the lesson point recorded when the server asked for it (`covers_until`), but never more new
+    seconds than wall-clock time could have given since:
+    - the session started (the first beat counts nothing);
+    - the last credited check was asked for, plus `slack` (one heartbeat interval may straddle that moment);
+    - the last failed check was decided (everything before it was thrown away; counting restarts after it).
+    """
+    budget = requested_at - started_at
+    if last_credited_at is not None:
+        budget = min(budget, requested_at - last_credited_at + slack)
+    if last_failed_at is not None:
+        budget = min(budget, requested_at - last_failed_at)
+    return max(verified_second, min(covers_until, verified_second + max(0.0, budget)))
+
+
+# --- messages from the page ---
+
+
+class MessageError(ValueError):
+    """A message from the page that cannot be used; the text is the reply's reason."""
+
+
+@dataclass(frozen=True)
+class Beat:
+    position: float
+    playing: bool
+    visible: bool
+    t: float | str | None
+
+
+def _echo(value):
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, int | float) and math.isfinite(value):
+        return value
+    if isinstance(value, str) and len(value) <= 64:
+        return value
+    return None
+
+
+def parse_beat(content) -> Beat:
+    """A beat {"type": "beat", "position": s, "playing": b, "visible": b, "t": echo}, parsed strictly.
+
+    Only JSON true is true ("false", 1 or a missing field are not); the position must be a finite number ≥ 0.
+    """
+    if not isinstance(content, dict):
+        raise MessageError("消息格式错误：须为 JSON 对象")
+    position = content.get("position")
+    if isinstance(position, bool) or not isinstance(position, int | float) or not math.isfinite(position):
+        raise MessageError("消息格式错误：position 须为数字")
+    if position < 0:
+        raise MessageError("消息格式错误：position 不能为负数")
+    return Beat(
+        position=float(position),
+        playing=content.get("playing") is True,
+        visible=content.get("visible") is True,
+        t=_echo(content.get("t")),
+    )
+
+
+@dataclass(frozen=True)
+class MessageBudget:
+    """A token bucket of the page's messages: `burst` at once, refilled at `rate` per second."""
+
+    tokens: float
+    at: float | None = None
+
+
+def message_allowed(budget: MessageBudget, *, now: float, rate: float, burst: float) -> tuple[MessageBudget, bool]:
+    """Take one message from the bucket; (new budget, allowed)."""
+    tokens = budget.tokens if budget.at is None else min(burst, budget.tokens + (now - budget.at) * rate)
+    if tokens < 1:
+        return MessageBudget(tokens, now), False
+    return MessageBudget(tokens - 1, now), True
 
 
 def recheck_expired(clock: StudyClock, *, now: float) -> bool:

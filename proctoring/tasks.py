@@ -15,7 +15,8 @@ def study_group(session_id: int) -> str:
 
 @shared_task(acks_late=True)
 def verify_snapshot(snapshot_id: int) -> dict:
-    """Verify one study snapshot and push the verdict to the page through the channel layer."""
+    """Verify one study snapshot (a passed check credits its stretch, proctoring.services.study.study_credit) and
+    push the verdict, with the verified point and credited seconds, to the page through the channel layer."""
     from proctoring.services.snapshots import snapshot_verify
 
     result = snapshot_verify(snapshot_id=snapshot_id)

@@ -32,3 +32,28 @@ def progress_gain(*, furthest: float, start: float, end: float, elapsed: float, 
 def lesson_complete(*, furthest: float, duration: float) -> bool:
     """A lesson is complete when its verified furthest point reaches the end (one second of tolerance)."""
     return duration > 0 and furthest >= duration - 1
+
+
+def lesson_enrollment_error(
+    *,
+    enrollment_active: bool,
+    enrollment_project_id: int,
+    trainee_class: int,
+    lesson_project_id: int,
+    lesson_class: int,
+    class_label=str,
+) -> str | None:
+    """May this enrolment study (and be credited for) a lesson? Only a lesson of the plan of the trainee's own
+    personnel class, in the project of their active enrolment (a plan is per project and class).
+
+    `class_label` turns a class number into its name for the message."""
+    if not enrollment_active:
+        return "该学员的培训项目不在进行中，不能学习或计入学时"
+    if lesson_project_id != enrollment_project_id:
+        return "该课时不属于学员正在参加的培训项目"
+    if lesson_class != trainee_class:
+        return (
+            f"该课时属于「{class_label(lesson_class)}」的培训计划，"
+            f"学员所在类别为「{class_label(trainee_class)}」，不能学习或计入学时"
+        )
+    return None

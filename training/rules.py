@@ -23,6 +23,27 @@ def fmt(value) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
+SECONDS_PER_HOUR = 3600
+
+
+def seconds_from_hours(hours) -> int:
+    """Hours as plans and sessions write them (0.01 h steps) → whole seconds, never fewer than the hours say."""
+    return int((Decimal(hours) * SECONDS_PER_HOUR).to_integral_value(rounding=ROUND_UP))
+
+
+def hours_from_seconds(seconds) -> Decimal:
+    """Credited seconds → hours cut (never rounded up) to 0.01 h: a page never shows more than was credited."""
+    return (Decimal(int(seconds)) / SECONDS_PER_HOUR).quantize(Decimal("0.01"), rounding=ROUND_DOWN)
+
+
+def hours_text(seconds) -> str:
+    """Credited seconds as hours for people ("14.4"); a credit under 0.01 h shows as "<0.01", never as 0."""
+    hours = hours_from_seconds(seconds)
+    if hours == 0 and int(seconds) > 0:
+        return "<0.01"
+    return fmt(hours)
+
+
 def share_percent(part, total) -> Decimal:
     """part/total in percent, cut (never rounded up) to one decimal, so 59.96 % shows as 59.9 %, not 60 %."""
     if not total:

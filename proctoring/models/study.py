@@ -38,8 +38,6 @@ class StudySession(models.Model):
     end_reason = models.CharField(_("结束原因"), max_length=100, blank=True)
     verified_second = models.FloatField(_("已核验至（秒）"), default=0)
     credited_seconds = models.FloatField(_("计入学时（秒）"), default=0)
-    # Seconds already written to the hours ledger: it takes whole 0.01 h (36 s) steps, the rest waits here.
-    ledger_seconds = models.FloatField(_("已记入台账（秒）"), default=0)
     checks_passed = models.PositiveIntegerField(_("核验通过次数"), default=0)
     checks_failed = models.PositiveIntegerField(_("核验失败次数"), default=0)
     hidden_count = models.PositiveIntegerField(_("页面切走次数"), default=0)
@@ -78,6 +76,7 @@ class SnapshotVerdict(models.TextChoices):
     STATIC = "static", _("静止画面（疑似翻拍）")
     MISSING = "missing", _("未按时上传")
     NO_TEMPLATE = "no_template", _("无人脸基准（未核验）")
+    UNREADABLE = "unreadable", _("图像无法读取或过大")
 
 
 class Snapshot(models.Model):
@@ -97,6 +96,8 @@ class Snapshot(models.Model):
     distance = models.FloatField(_("人脸距离"), null=True, blank=True)
     faces = models.PositiveSmallIntegerField(_("人脸数"), null=True, blank=True)
     signature = models.JSONField(_("画面特征"), null=True, blank=True)
+    # Set once by proctoring.services.study.study_credit: the seconds this passed check credited (0 included).
+    credited_seconds = models.FloatField(_("本次核验计入（秒）"), null=True, blank=True)
 
     scope_paths = ScopePaths(**{k: tuple(f"session__{p}" for p in v) for k, v in vars(_ENROLLMENT_SCOPE).items()})
 
@@ -112,6 +113,10 @@ class Snapshot(models.Model):
     @property
     def passed(self) -> bool:
         return self.verdict == SnapshotVerdict.MATCH
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.verdict) and self.verdict != SnapshotVerdict.MATCH
 
 
 class FlagKind(models.TextChoices):

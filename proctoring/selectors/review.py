@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from proctoring.faces import tolerance as face_tolerance
 from proctoring.models import EnrolmentPhoto, Flag, SnapshotVerdict
 from training.models import CreditedHours
+from training.rules import hours_text
 
 # Beyond the tolerance by at least this much, two faces are plainly different people.
 CLEAR_MARGIN = 0.1
@@ -77,7 +78,7 @@ def session_timeline(flag: Flag) -> list[Event]:
             events.append(Event(at, "pause", f"{label}：{_('等待画面')}"))
     prefix = session.credit_source_prefix
     for row in CreditedHours.objects.filter(enrollment_id=session.enrollment_id, source__startswith=prefix):
-        text = _("计入线上学时 %(h)s 学时（%(source)s）") % {"h": row.hours, "source": row.source}
+        text = _("计入线上学时 %(h)s 学时（%(source)s）") % {"h": hours_text(row.seconds), "source": row.source}
         if row.voided_at:
             text += "，" + _("已作废：%(reason)s") % {"reason": row.void_reason}
         events.append(Event(row.created_at, "credit", text))

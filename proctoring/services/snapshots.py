@@ -1,19 +1,34 @@
 """Verification of one study snapshot (run by the Celery task proctoring.tasks.verify_snapshot).
 
-The face is checked with the one code path (proctoring.faces.check_face) against the trainee's own template, with
-the previous frame's signature for replay detection. Every encoded face is then searched against the templates of
-the other trainees of the same project and provider (proctoring.faces.nearest_templates): a face that matches
-ANOTHER trainee's template is the signature of organised proxy study and raises a proxy flag.
+- The frame's header is read first: a frame that is not a readable image, or claims more than
+  FACE_IMAGE_MAX_PIXELS (proctoring.faces' safe loader), is a failed check (`unreadable`), never decoded.
+- The face is checked with the one code path (proctoring.faces.check_face) against the trainee's own template.
+- Replay (`static`): the frame's signature is compared with the trainee's recent snapshots, across all their
+  sessions (FACE_REPLAY_RECENT of them), and with the enrolment photo while it is kept: a still photo passes once,
+  never again in a new session.
+- Every encoded face is searched against the templates of the other trainees of the same project and provider
+  (proctoring.faces.nearest_templates): a face that matches ANOTHER trainee's template is the signature of
+  organised proxy study and raises a proxy flag.
+- A passed check credits its stretch (proctoring.services.study.study_credit).
 """
 
 from __future__ import annotations
 
+import logging
+from functools import lru_cache
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
 from proctoring import faces
-from proctoring.models import Snapshot, SnapshotVerdict, StudySession
+from proctoring.models import EnrolmentPhoto, Snapshot, SnapshotVerdict, StudySession
+
+logger = logging.getLogger(__name__)
+
+FAILED_UNREADABLE = SnapshotVerdict.UNREADABLE
 
 
 def proxy_candidates(session: StudySession) -> list[tuple[int, object]]:
@@ -51,18 +66,81 @@ def _signature_list(signature) -> list:
     return [round(float(v), 2) for v in signature.ravel()]
 
 
-def _previous_signature(snapshot: Snapshot):
+def frame_header_error(image_bytes: bytes) -> str | None:
+    """Why a frame must not be decoded (proctoring.faces.image_error, the one safe loader's header check: not a
+    JPEG/PNG, too many bytes or pixels), or None. A small file claiming 20000×20000 costs nothing."""
+    return faces.image_error(image_bytes)
+
+
+def _decode_frame(image_bytes: bytes):
+    """The frame as an RGB array, or None when it is unreadable or too large (header checked first)."""
+    error = frame_header_error(image_bytes)
+    if error:
+        logger.info("snapshot refused before decoding: %s", error)
+        return None
+    try:
+        return faces.load_image(image_bytes)
+    except Exception as exc:  # noqa: BLE001 - a frame that fails to decode is a failed check, never a 500
+        logger.info("snapshot could not be decoded: %s", exc)
+        return None
+
+
+def _as_signature(values):
     import numpy as np
 
-    previous = (
-        Snapshot.objects.filter(session_id=snapshot.session_id, seq__lt=snapshot.seq, signature__isnull=False)
-        .order_by("-seq")
-        .values_list("signature", flat=True)
-        .first()
+    return np.asarray(values, dtype=np.float32).reshape(faces.SIGNATURE_SIZE[1], faces.SIGNATURE_SIZE[0])
+
+
+def _recent_signatures(snapshot: Snapshot) -> list:
+    """The trainee's recent snapshot signatures across all their sessions, newest first."""
+    limit = int(getattr(settings, "FACE_REPLAY_RECENT", 50))
+    rows = (
+        Snapshot.objects.filter(session__trainee_id=snapshot.session.trainee_id, signature__isnull=False)
+        .exclude(pk=snapshot.pk)
+        .order_by("-requested_at", "-pk")
+        .values_list("signature", flat=True)[:limit]
     )
-    if previous is None:
+    return [_as_signature(values) for values in rows]
+
+
+@lru_cache(maxsize=256)
+def _photo_signature(photo_id: int):
+    """The replay signature of an enrolment photo (rows never change; cached per worker process)."""
+    from proctoring.services.enrolment import enrolment_photo_bytes
+
+    photo = EnrolmentPhoto.objects.filter(pk=photo_id).first()
+    if photo is None:
         return None
-    return np.asarray(previous, dtype=np.float32).reshape(faces.SIGNATURE_SIZE[1], faces.SIGNATURE_SIZE[0])
+    data = enrolment_photo_bytes(photo)
+    if frame_header_error(data):
+        return None
+    try:
+        return faces.frame_signature(faces.load_image(data))
+    except faces.ImageUnreadable:
+        return None
+
+
+def _enrolment_signatures(trainee_id: int) -> list:
+    ids = EnrolmentPhoto.objects.filter(trainee_id=trainee_id).values_list("pk", flat=True)
+    return [sig for sig in (_photo_signature(pk) for pk in ids) if sig is not None]
+
+
+def replayed(signature, snapshot: Snapshot) -> bool:
+    """Is this frame a replay of one the trainee already sent (any session) or of their enrolment photo?"""
+    known = _recent_signatures(snapshot) + _enrolment_signatures(snapshot.session.trainee_id)
+    return any(faces.is_static(signature, previous) for previous in known)
+
+
+def _check(reference, image_bytes: bytes, snapshot: Snapshot):
+    """(verdict, distance, faces, encoding, signature list) of one frame."""
+    image = _decode_frame(image_bytes)
+    if image is None:
+        return FAILED_UNREADABLE, None, 0, None, None
+    check = faces.check_face(reference, image)
+    signature = _signature_list(check.signature)
+    if replayed(check.signature, snapshot):
+        return SnapshotVerdict.STATIC, None, check.faces, None, signature
+    return str(check.verdict), check.distance, check.faces, check.encoding, signature
 
 
 def snapshot_verify(*, snapshot_id: int) -> dict:
@@ -77,24 +155,15 @@ def snapshot_verify(*, snapshot_id: int) -> dict:
     )
     if snapshot is None:  # deleted with the trainee's biometric data (consent withdrawn) before it was checked
         return {"seq": None, "verdict": SnapshotVerdict.NO_TEMPLATE, "distance": None, "faces": 0, "proxy": False}
-    if snapshot.verdict:
-        return {"seq": snapshot.seq, "verdict": snapshot.verdict, "distance": snapshot.distance}
+    if snapshot.verdict:  # a redelivered task (acks_late): the verdict stands; a pass is credited once
+        done = {"seq": snapshot.seq, "verdict": snapshot.verdict, "distance": snapshot.distance}
+        return {**done, **_credit(snapshot)} if snapshot.passed else done
     session = snapshot.session
     reference = template_for(session.trainee)
     if reference is None:
         return _refuse_without_template(snapshot)
     image_bytes = snapshot_image_bytes(snapshot)
-    try:
-        check = faces.check_face(reference, image_bytes, previous_signature=_previous_signature(snapshot))
-        verdict, distance, count, encoding, signature = (
-            str(check.verdict),
-            check.distance,
-            check.faces,
-            check.encoding,
-            _signature_list(check.signature),
-        )
-    except faces.ImageUnreadable:
-        verdict, distance, count, encoding, signature = SnapshotVerdict.NO_FACE, None, 0, None, None
+    verdict, distance, count, encoding, signature = _check(reference, image_bytes, snapshot)
     matches = faces.nearest_templates(encoding, proxy_candidates(session)) if encoding is not None else []
     with transaction.atomic():
         Snapshot.objects.filter(pk=snapshot.pk).update(
@@ -107,13 +176,29 @@ def snapshot_verify(*, snapshot_id: int) -> dict:
             flag_raise_failed_check(snapshot=snapshot)
         for trainee_id, match_distance in matches[:1]:
             flag_raise_proxy(snapshot=snapshot, matched_trainee_id=trainee_id, distance=match_distance)
-    return {
+    result = {
         "seq": snapshot.seq,
         "verdict": verdict,
         "distance": None if distance is None else round(distance, 4),
         "faces": count,
         "proxy": bool(matches),
     }
+    if verdict == SnapshotVerdict.MATCH:
+        result.update(_credit(snapshot))
+    return result
+
+
+def _credit(snapshot: Snapshot) -> dict:
+    """Credit the passed check's stretch; what the page shows afterwards."""
+    from proctoring.services.study import study_credit
+
+    try:
+        credit = study_credit(session_id=snapshot.session_id, seq=snapshot.seq)
+    except ValidationError as error:  # e.g. the enrolment is no longer active: the check passed, nothing counts
+        logger.warning("snapshot %s passed but credits nothing: %s", snapshot.pk, error.messages[0])
+        session = StudySession.objects.get(pk=snapshot.session_id)
+        return {"verified_second": session.verified_second, "credited_seconds": session.credited_seconds}
+    return {"verified_second": credit.verified_second, "credited_seconds": credit.credited_seconds}
 
 
 def _refuse_without_template(snapshot: Snapshot) -> dict:

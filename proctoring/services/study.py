@@ -1,14 +1,19 @@
 """Writes of live study sessions and their snapshots (SPEC 三(三)).
 
 The timing rules are in proctoring/rules.py; the consumer keeps the clock of an open page and calls these services
-for every change that must be recorded. Verified minutes go to training's hours ledger through
-training.services.hours.hours_credit_online, with the source "study:<session id>:<check number>".
+for every change that must be recorded. What counts is decided here, from the stored checks:
+- a trainee studies only lessons of the plan of their own class in their active enrolment (training's rule,
+  training.services.lessons.lesson_enrollment_check), checked when a session starts and again at every credit;
+- only the server asks for checks, one at a time (`snapshot_request`);
+- a passed check credits its stretch (`study_credit`, called by the verification task), and nothing else does.
+Verified seconds go to training's ledger (training.services.lessons.lesson_study_credit, whole seconds), with the
+source "study:<session id>:<check number>".
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import timedelta
-from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,6 +22,7 @@ from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
 
+from proctoring import rules
 from proctoring.crypto import encrypt_bytes
 from proctoring.models import SessionStatus, Snapshot, SnapshotVerdict, StudySession
 from training.models import Enrollment, EnrollmentStatus, Lesson, Trainee
@@ -26,12 +32,10 @@ JPEG_MAGIC = b"\xff\xd8\xff"
 
 
 def study_enrollment_for(*, trainee: Trainee, lesson: Lesson) -> Enrollment | None:
-    """The trainee's active enrollment in the project whose plan holds the lesson."""
+    """The trainee's active enrollment (at most one: training's one-active-project rule)."""
     return (
-        Enrollment.objects.filter(
-            trainee=trainee, status=EnrollmentStatus.ACTIVE, project__plans__courses__lessons=lesson
-        )
-        .select_related("project")
+        Enrollment.objects.filter(trainee=trainee, status=EnrollmentStatus.ACTIVE)
+        .select_related("project", "trainee")
         .first()
     )
 
@@ -39,12 +43,16 @@ def study_enrollment_for(*, trainee: Trainee, lesson: Lesson) -> Enrollment | No
 def _start_refusal(*, trainee: Trainee | None, lesson: Lesson) -> tuple[Enrollment | None, str | None]:
     from proctoring.services.consent import has_biometric_consent
     from proctoring.services.enrolment import template_for
+    from training.services.lessons import lesson_enrollment_check
 
     if trainee is None:
         return None, "只有学员可以在线学习"
     enrollment = study_enrollment_for(trainee=trainee, lesson=lesson)
     if enrollment is None:
-        return None, "该课时不属于您正在参加的培训项目"
+        return None, "您没有正在进行的培训项目"
+    error = lesson_enrollment_check(enrollment=enrollment, lesson=lesson)
+    if error:
+        return None, error
     if not has_biometric_consent(trainee):
         return enrollment, "未同意人脸核验：请改为参加线下学习（现场核验身份），或先签署同意书"
     if template_for(trainee) is None:
@@ -131,10 +139,32 @@ def study_page_hidden(*, session_id: int) -> None:
     StudySession.objects.filter(pk=session_id).update(hidden_count=F("hidden_count") + 1)
 
 
+def snapshot_request_error(*, session: StudySession, recheck: bool) -> str | None:
+    """Why the server may not ask for a frame now: the session ended, a check is still open (one at a time, so
+    asking again cannot multiply snapshots and flags), a re-check without a failed check to answer, or a scheduled
+    check while a failed one waits for its re-check."""
+    if session.status != SessionStatus.ACTIVE:
+        return "核验：学习会话已结束"
+    checks = session.snapshots.order_by("-seq")
+    if checks.filter(verdict="").exists():
+        return "核验：上一次核验尚未完成"
+    last = checks.exclude(verdict="").first()
+    if recheck and (last is None or last.passed):
+        return "核验：没有未通过的核验，无需重新核验"
+    if not recheck and last is not None and last.failed:
+        # After a failed check the timer is paused: only the re-check the page asks for may follow.
+        return "核验：上次核验未通过，须先重新核验"
+    return None
+
+
 @transaction.atomic
 def snapshot_request(*, session_id: int, covers_until: float, recheck: bool = False) -> Snapshot:
-    """The server asks the page for a frame now (the time was chosen by proctoring.rules.next_snapshot_delay)."""
+    """The server asks the page for a frame now (the time was chosen by proctoring.rules.next_snapshot_delay, or
+    the page asked for its re-check after a failed one). Raises ValidationError when it may not."""
     session = StudySession.objects.select_for_update().get(pk=session_id)
+    error = snapshot_request_error(session=session, recheck=recheck)
+    if error:
+        raise ValidationError(error)
     seq = (session.snapshots.aggregate(m=Max("seq"))["m"] or 0) + 1
     return Snapshot.objects.create(session=session, seq=seq, covers_until=covers_until, recheck=recheck)
 
@@ -202,35 +232,72 @@ def snapshot_mark_missing(*, snapshot_id: int) -> Snapshot | None:
     return snapshot
 
 
-LEDGER_STEP_SECONDS = 36  # the hours ledger counts 0.01 h
+@dataclass(frozen=True)
+class StudyCredit:
+    seq: int
+    gain: float  # seconds this check added (0 for a replay, a stretch lost to a failure, or a repeated call)
+    verified_second: float  # the session's verified lesson point afterwards
+    credited_seconds: float  # the session's credited seconds afterwards
+
+
+def _timestamp(value) -> float:
+    return value.timestamp()
 
 
 @transaction.atomic
-def study_credit(*, session_id: int, verified_second: float, seq: int) -> float:
-    """Credit the verified stretch up to `verified_second` (after a passed check number `seq`).
+def study_credit(*, session_id: int, seq: int) -> StudyCredit:
+    """Credit the stretch of passed check number `seq` of the session (SPEC 三(三): only verified time counts).
 
-    The lesson progress decides how many seconds are new (replays add nothing); they become online minutes in the
-    hours ledger in whole 0.01 h steps (the remainder waits for the next passed check). Returns the seconds credited.
+    The session row is locked; the check must have passed, and no failed check may come after it. The stretch
+    ends at the lesson point recorded when the server asked for the frame, bounded by the wall-clock time since
+    the session started, since the last credited check (plus one heartbeat timeout) and since the last failed check
+    was decided (proctoring.rules.credit_reach). Each check credits once; calling again credits nothing.
+    Training checks the lesson is of the plan of the trainee's class in their active enrolment and writes the
+    whole seconds due to the ledger (training.services.lessons.lesson_study_credit).
     """
-    from training.services.hours import hours_credit_online
-    from training.services.lessons import lesson_progress_record
+    from training.services.lessons import lesson_study_credit
 
     session = (
-        StudySession.objects.select_for_update().select_related("lesson__course", "enrollment").get(pk=session_id)
+        StudySession.objects.select_for_update()
+        .select_related("lesson__course__plan", "enrollment__trainee")
+        .get(pk=session_id)
     )
-    _progress, gain = lesson_progress_record(
-        enrollment=session.enrollment, lesson=session.lesson, reached_second=verified_second
-    )
-    session.verified_second = max(session.verified_second, verified_second)
-    session.credited_seconds += gain
-    steps = int((session.credited_seconds - session.ledger_seconds) // LEDGER_STEP_SECONDS)
-    if steps > 0:
-        hours_credit_online(
+    check = session.snapshots.filter(seq=seq).first()
+    if check is None or not check.passed:
+        raise ValidationError(f"计时：第 {seq} 次核验未通过，不能计入学时")
+    if check.credited_seconds is not None:
+        return StudyCredit(seq, 0.0, session.verified_second, session.credited_seconds)
+    checks = session.snapshots.exclude(pk=check.pk)
+    failed = checks.exclude(verdict__in=["", SnapshotVerdict.MATCH])
+    reached = session.verified_second
+    if not failed.filter(seq__gt=seq).exists():
+        last_failed = failed.filter(seq__lt=seq).order_by("-checked_at").values_list("checked_at", flat=True).first()
+        last_credited = (
+            checks.filter(seq__lt=seq, credited_seconds__isnull=False)
+            .order_by("-requested_at")
+            .values_list("requested_at", flat=True)
+            .first()
+        )
+        reached = rules.credit_reach(
+            verified_second=session.verified_second,
+            covers_until=check.covers_until,
+            requested_at=_timestamp(check.requested_at),
+            started_at=_timestamp(session.started_at),
+            last_credited_at=None if last_credited is None else _timestamp(last_credited),
+            last_failed_at=None if last_failed is None else _timestamp(last_failed),
+            slack=float(settings.STUDY_HEARTBEAT_TIMEOUT_SECONDS),
+        )
+    gain = 0.0
+    if reached > session.verified_second:
+        credit = lesson_study_credit(
             enrollment=session.enrollment,
-            course=session.lesson.course,
-            minutes=Decimal(steps * LEDGER_STEP_SECONDS) / 60,
+            lesson=session.lesson,
+            reached_second=reached,
             source=f"{session.credit_source_prefix}{seq}",
         )
-        session.ledger_seconds += steps * LEDGER_STEP_SECONDS
-    session.save(update_fields=["verified_second", "credited_seconds", "ledger_seconds"])
-    return gain
+        gain = credit.gain
+        session.verified_second = reached
+        session.credited_seconds += gain
+        session.save(update_fields=["verified_second", "credited_seconds"])
+    Snapshot.objects.filter(pk=check.pk).update(credited_seconds=gain)
+    return StudyCredit(seq, gain, session.verified_second, session.credited_seconds)

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from proctoring.services.attendance import attendance_scan, face_check_required
 from training.models import Attendance, ClassSession, EnrollmentStatus
-from training.rules import fmt
+from training.rules import hours_text
 from training.scope import visible
 from training.selectors.attendance import credited_by_attendance
 from training.services.checkin import (
@@ -77,10 +77,10 @@ def _trainee_session(request, pk: int):
 def _done(attendance, action: str) -> str:
     if action == CHECK_IN:
         return _("签到成功：%(t)s") % {"t": timezone.localtime(attendance.signed_in_at).strftime("%H:%M")}
-    hours = credited_by_attendance([attendance]).get(attendance.pk)
+    seconds = credited_by_attendance([attendance]).get(attendance.pk)
     return _("签退成功：%(t)s，记入 %(h)s 学时") % {
         "t": timezone.localtime(attendance.signed_out_at).strftime("%H:%M"),
-        "h": fmt(hours or 0),
+        "h": hours_text(seconds or 0),
     }
 
 

@@ -35,7 +35,8 @@
   });
   video.addEventListener("ratechange", function () { if (video.playbackRate !== 1) video.playbackRate = 1; });
   ["play", "pause", "seeked"].forEach((name) => video.addEventListener(name, beat));
-  video.addEventListener("ended", function () { beat(); send({ type: "finish" }); say("本课时播放完毕，正在做最后一次核验……"); });
+  // At the end the server itself asks for the last check (the page never asks for one).
+  video.addEventListener("ended", function () { beat(); say("本课时播放完毕，请稍候最后一次核验……"); });
   document.addEventListener("visibilitychange", function () {
     beat();
     if (!visible()) say("页面切走期间不计时");
@@ -110,6 +111,9 @@
           state("计时暂停");
           showRecheck(m.recheck_within);
         }
+        break;
+      case "error":
+        say(m.reason);
         break;
       case "ended":
       case "refused":

@@ -51,15 +51,15 @@ def report(lesson_ids) -> dict:
     for lesson_id in lesson_ids:
         sessions = list(StudySession.objects.filter(lesson_id=lesson_id))
         prefixes = [s.credit_source_prefix for s in sessions]
-        hours = [
-            str(h.hours)
+        seconds = [
+            h.seconds
             for h in CreditedHours.objects.filter(voided_at__isnull=True)
             if any(h.source.startswith(p) for p in prefixes)
         ]
         progress = LessonProgress.objects.filter(lesson_id=lesson_id).first()
         out[str(lesson_id)] = {
             "credited_seconds": sum(s.credited_seconds for s in sessions),
-            "hours": hours,
+            "seconds": seconds,
             "watched_seconds": progress.watched_seconds if progress else 0,
             "verdicts": list(
                 Snapshot.objects.filter(session__in=sessions)

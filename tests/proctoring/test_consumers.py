@@ -33,6 +33,7 @@ def fast_study(settings):
     settings.STUDY_HEARTBEAT_TIMEOUT_SECONDS = 1.0
     settings.STUDY_RECHECK_SECONDS = 1.5
     settings.STUDY_SNAPSHOT_UPLOAD_SECONDS = 5
+    settings.STUDY_MESSAGES_PER_SECOND = 20  # the test pages beat every 0.2 s, fifty times a real page's rate
     channel_layers.backends.clear()  # a fresh layer on this test's event loop
     yield
     channel_layers.backends.clear()

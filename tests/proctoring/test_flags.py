@@ -13,7 +13,6 @@ from proctoring.models import Flag, FlagKind, FlagStatus, ImageAccessLog, Snapsh
 from proctoring.services import flags as flag_services
 from proctoring.services import study
 from proctoring.services.retention import purge_expired
-from proctoring.services.snapshots import snapshot_verify
 from tests.factories import region_tree, staff_user
 from tests.proctoring import study_support as support
 from tests.proctoring.frames import camera_frame, jpeg_bytes
@@ -26,33 +25,31 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def case(faces_dir):
-    """A session of one trainee with 108 s credited, and a proxy flag on it (evidence: one snapshot)."""
+    """A session of one trainee with 120 s credited by a passed check, and a proxy flag on that check (its
+    face is also another account's)."""
     proj = builders.project()
     lesson = support.lesson(proj)
     user = support.student(proj, faces_dir / "obama.jpg")
     twin = support.student(proj, faces_dir / "obama3.jpg")
     session, _ = study.study_session_start(trainee=twin.trainee, lesson=lesson)
-    assert study.study_credit(session_id=session.pk, verified_second=120, seq=1) == 120
-    snap = study.snapshot_request(session_id=session.pk, covers_until=120)
-    study.snapshot_upload(
-        snapshot_id=snap.pk, user=twin, image_bytes=jpeg_bytes(camera_frame(faces_dir / "obama2.jpg"))
-    )
-    snapshot_verify(snapshot_id=snap.pk)  # what the task queued after commit does
-    snap.refresh_from_db()
+    support.elapse(session, 125)
+    snap = support.check(session, twin, faces_dir / "obama2.jpg", covers_until=120)
+    assert snap.verdict == "match" and snap.credited_seconds == 120
     flag = Flag.objects.get(kind=FlagKind.PROXY, session__isnull=False)  # (the twin was flagged at enrolment too)
     assert flag.matched_trainee == user.trainee
     return proj, twin, session, flag, snap
 
 
-def test_credit_goes_to_the_ledger_in_whole_hundredths_of_an_hour(case):
+def test_credit_goes_to_the_ledger_in_whole_seconds(case, faces_dir):
     _proj, twin, session, _flag, _snap = case
     row = CreditedHours.objects.get()
-    assert row.source == f"study:{session.pk}:1" and str(row.hours) == "0.03"  # 108 s of the 120 s
-    assert study.study_credit(session_id=session.pk, verified_second=130, seq=2) == 10  # 22 s wait: < 36 s
-    assert CreditedHours.objects.count() == 1
-    assert study.study_credit(session_id=session.pk, verified_second=125, seq=3) == 0  # replay adds nothing
-    assert study.study_credit(session_id=session.pk, verified_second=150, seq=4) == 20
-    assert [str(h) for h in CreditedHours.objects.order_by("pk").values_list("hours", flat=True)] == ["0.03", "0.01"]
+    assert row.source == f"study:{session.pk}:1" and row.seconds == 120
+    photo = faces_dir / "obama2.jpg"
+    assert support.check(session, twin, photo, covers_until=130).credited_seconds == 10  # under 36 s: kept
+    assert support.check(session, twin, photo, covers_until=125).credited_seconds == 0  # replay adds nothing
+    assert support.check(session, twin, photo, covers_until=150).credited_seconds == 20
+    rows = CreditedHours.objects.order_by("pk").values_list("source", "seconds")
+    assert list(rows) == [(f"study:{session.pk}:{n}", s) for n, s in [(1, 120), (2, 10), (4, 20)]]
 
 
 def test_confirmed_proxy_voids_the_sessions_hours_and_counts_against_the_provider(case):
@@ -224,7 +221,7 @@ def test_upheld_appeal_credits_the_voided_hours_again(case):
 
     def live_hours():
         return sum(
-            r.hours for r in CreditedHours.objects.filter(enrollment=session.enrollment, voided_at__isnull=True)
+            r.seconds for r in CreditedHours.objects.filter(enrollment=session.enrollment, voided_at__isnull=True)
         )
 
     credited = live_hours()

@@ -9,7 +9,8 @@ from django.urls import reverse
 
 from proctoring.services.consent import consent_give
 from proctoring.services.enrolment import face_enrol
-from proctoring.services.study import study_credit, study_session_start
+from proctoring.services.study import study_session_start
+from tests.proctoring import study_support as support
 from training.models import CreditedHours, Lesson, User
 
 pytestmark = pytest.mark.django_db
@@ -59,7 +60,9 @@ def test_after_verified_study_both_pages_say_watched(client, demo, faces_dir):
     assert watched == ["0"] and set(before.values()) == {"0"}
     documentary = Lesson.objects.get(pk__in=[int(pk) for pk in before], course__is_documentary=True)
     session, _ = study_session_start(trainee=trainee, lesson=documentary)
-    study_credit(session_id=session.pk, verified_second=documentary.duration_seconds, seq=1)
+    support.elapse(session, documentary.duration_seconds + 5)  # watched it through, checked by a real face
+    snap = support.check(session, user, faces_dir / "obama2.jpg", covers_until=documentary.duration_seconds)
+    assert snap.verdict == "match"
     study_rows, progress_rows, watched = _pages(client)
     assert study_rows[str(documentary.pk)] == progress_rows[str(documentary.pk)] == "100"
     assert study_rows == progress_rows

@@ -32,7 +32,9 @@ def _on_commit(django_capture_on_commit_callbacks):
 
 
 def upload(session, user, image_bytes, covers_until=0.0):
-    snap = study.snapshot_request(session_id=session.pk, covers_until=covers_until)
+    snap = study.snapshot_request(
+        session_id=session.pk, covers_until=covers_until, recheck=support._after_a_failure(session)
+    )
     with _capture(execute=True):
         study.snapshot_upload(snapshot_id=snap.pk, user=user, image_bytes=image_bytes)
     snap.refresh_from_db()

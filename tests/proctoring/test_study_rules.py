@@ -29,19 +29,40 @@ def play(seconds, *, step=10.0, start=0.0, clock=None, t0=0.0, visible=True):
     return clock, t
 
 
+def reach(verified=0.0, covers=60.0, requested_at=100.0, started_at=0.0, credited_at=None, failed_at=None):
+    return rules.credit_reach(
+        verified_second=verified,
+        covers_until=covers,
+        requested_at=requested_at,
+        started_at=started_at,
+        last_credited_at=credited_at,
+        last_failed_at=failed_at,
+        slack=T,
+    )
+
+
 def test_playing_visible_alive_counts_as_pending_until_a_check_passes():
     clock, _ = play(60)
     assert clock.pending_seconds == 60
     assert clock.verified_second == 0
-    clock, gain = on_check_passed(clock, covers_until=60)
-    assert gain == 60 and clock.verified_second == 60 and clock.pending_seconds == 0
+    clock = on_check_passed(clock, verified_second=reach(covers=60))
+    assert clock.verified_second == 60 and clock.pending_seconds == 0
 
 
 def test_check_covers_only_up_to_the_point_when_it_was_requested():
     clock, _ = play(60)
-    clock, gain = on_check_passed(clock, covers_until=40)
-    assert gain == 40
+    clock = on_check_passed(clock, verified_second=reach(covers=40))
+    assert clock.verified_second == 40
     assert clock.pending_seconds == 20  # belongs to the next stretch
+
+
+def test_a_check_credits_no_more_than_wall_clock_time_allowed():
+    assert reach(covers=300, requested_at=100) == 100  # 100 s since the session started
+    assert reach(verified=100, covers=300, requested_at=160, credited_at=100) == 190  # 60 s + one beat timeout
+    # after a failed check (decided at 150) only what was watched since can count
+    assert reach(verified=100, covers=300, requested_at=160, credited_at=100, failed_at=150) == 110
+    assert reach(verified=100, covers=300, requested_at=140, failed_at=150) == 100  # the failure came later
+    assert reach(verified=100, covers=50, requested_at=500) == 100  # never backwards
 
 
 def test_hidden_page_counts_nothing_and_the_player_is_sent_back():
@@ -88,16 +109,15 @@ def test_fast_playback_counts_no_more_than_wall_time():
 
 def test_replay_of_watched_part_adds_nothing():
     clock, t = play(60)
-    clock, _ = on_check_passed(clock, covers_until=60)
+    clock = on_check_passed(clock, verified_second=60)
     clock = beat(clock, t + 1, 0, playing=True).clock  # seek back to the start
     clock, t = play(30, clock=clock, t0=t + 1, start=0)
-    assert clock.tentative_second == 60
-    assert on_check_passed(clock, covers_until=clock.tentative_second)[1] == 0
+    assert clock.tentative_second == 60 and clock.pending_seconds == 0
 
 
 def test_failed_check_drops_the_stretch_pauses_and_sends_back():
     clock, t = play(60)
-    clock, _ = on_check_passed(clock, covers_until=30)
+    clock = on_check_passed(clock, verified_second=30)
     result = on_check_failed(clock, now=t, recheck_seconds=60)
     assert result.seek_to == 30
     assert result.clock.tentative_second == 30 and result.clock.paused
@@ -105,9 +125,12 @@ def test_failed_check_drops_the_stretch_pauses_and_sends_back():
     c = beat(result.clock, t + 1, 30).clock
     c = beat(c, t + 11, 40).clock
     assert c.tentative_second == 30
-    # a passed re-check ends the pause without crediting anything
-    c, gain = on_check_passed(c, covers_until=c.tentative_second)
-    assert gain == 0 and not c.paused
+    # a passed re-check ends the pause without crediting anything; counting restarts with the next beat
+    c = on_check_passed(c, verified_second=30)
+    assert c.verified_second == 30 and not c.paused
+    c = beat(c, t + 20, 30).clock
+    c = beat(c, t + 30, 40).clock
+    assert c.tentative_second == 40  # the 10 s since the first beat after the pause, not the pause itself
 
 
 def test_recheck_deadline_is_60_seconds_and_not_extended_by_failing_again():
@@ -178,7 +201,30 @@ def test_after_a_stretch_that_did_not_count_the_player_is_sent_back_beyond_jitte
 def test_a_pass_on_a_frame_older_than_the_failed_check_changes_nothing():
     clock, t = play(30)
     failed = on_check_failed(clock, now=t, recheck_seconds=60, seq=3).clock
-    stale, gain = on_check_passed(failed, covers_until=20, seq=2)
-    assert gain == 0 and stale.paused
-    fresh, gain = on_check_passed(failed, covers_until=failed.tentative_second, seq=4)
-    assert gain == 0 and not fresh.paused
+    stale = on_check_passed(failed, verified_second=0, seq=2)
+    assert stale.verified_second == 0 and stale.paused
+    fresh = on_check_passed(failed, verified_second=0, seq=4)
+    assert fresh.verified_second == 0 and not fresh.paused
+
+
+def test_beats_are_parsed_strictly():
+    beat_ = rules.parse_beat({"type": "beat", "position": 12, "playing": "false", "visible": 1, "t": [1]})
+    assert beat_ == rules.Beat(position=12.0, playing=False, visible=False, t=None)
+    assert rules.parse_beat({"position": 0.5, "playing": True, "visible": True, "t": 7}).playing is True
+    for bad, reason in [
+        ([], "须为 JSON 对象"),
+        ({"position": "12"}, "position 须为数字"),
+        ({"position": True}, "position 须为数字"),
+        ({"position": float("nan")}, "position 须为数字"),
+        ({"position": -1}, "不能为负数"),
+    ]:
+        with pytest.raises(rules.MessageError, match=reason):
+            rules.parse_beat(bad)
+
+
+def test_message_budget_allows_a_burst_then_the_rate():
+    budget, results = rules.MessageBudget(tokens=3), []
+    for now in [0, 0, 0, 0, 0.4, 0.5]:
+        budget, ok = rules.message_allowed(budget, now=now, rate=2, burst=3)
+        results.append(ok)
+    assert results == [True, True, True, False, False, True]

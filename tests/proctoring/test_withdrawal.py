@@ -7,6 +7,7 @@ from channels.layers import channel_layers
 from channels.routing import URLRouter
 from channels.testing import WebsocketCommunicator
 from django.conf import settings as django_settings
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -83,7 +84,10 @@ def test_a_frame_sent_after_withdrawal_is_refused_and_not_stored(client, world, 
     lesson, user = world
     session, _ = study.study_session_start(trainee=user.trainee, lesson=lesson)
     consent_withdraw(trainee=user.trainee, recorded_by=user)
-    snapshot = study.snapshot_request(session_id=session.pk, covers_until=10)  # the page had not heard yet
+    with pytest.raises(ValidationError, match="核验：学习会话已结束"):  # the server asks for no more frames
+        study.snapshot_request(session_id=session.pk, covers_until=10)
+    # a request that slipped in just before the withdrawal ended the session; the page had not heard yet
+    snapshot = Snapshot.objects.create(session=session, seq=1, covers_until=10)
     client.force_login(user)
     response = client.post(reverse("proctoring:snapshot-upload", args=[snapshot.pk]), {"image": _frame(faces_dir)})
     assert response.status_code == 400

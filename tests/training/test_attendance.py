@@ -25,7 +25,10 @@ def _at(day, hour, minute=0):
 
 
 def _live(enrollment):
-    return [r.hours for r in CreditedHours.objects.filter(enrollment=enrollment, voided_at__isnull=True)]
+    """Live credits in hours (the ledger counts seconds)."""
+    return [
+        Decimal(r.seconds) / 3600 for r in CreditedHours.objects.filter(enrollment=enrollment, voided_at__isnull=True)
+    ]
 
 
 @pytest.fixture
@@ -50,7 +53,7 @@ def test_typed_attendance_records_who_when_why_and_credits_the_time_present(setu
     assert (a.recorded_by, a.manual_reason, a.is_manual) == (staff, REASON, True)
     assert (a.sign_in_method, a.sign_out_method) == (AttendanceMethod.MANUAL, AttendanceMethod.MANUAL)
     credit = CreditedHours.objects.get(enrollment=enrollment)
-    assert (credit.kind, credit.hours, credit.source) == ("offline_practical", 3, f"attendance:{a.pk}")
+    assert (credit.kind, credit.seconds, credit.source) == ("offline_practical", 3 * 3600, f"attendance:{a.pk}")
 
 
 def test_typed_attendance_needs_a_reason_per_person(setup):
@@ -247,9 +250,9 @@ def test_correcting_a_sign_out_voids_the_old_credit(setup):
     attendance_record(**kw, signed_out_at=_at(s.date, 12))
     attendance_record(**kw, signed_out_at=_at(s.date, 11, 30))
     rows = CreditedHours.objects.filter(enrollment=enrollment).order_by("pk")
-    assert [(r.voided_at is not None, r.void_reason, r.hours) for r in rows] == [
-        (True, "考勤更正", 3),
-        (False, "", Decimal("2.5")),
+    assert [(r.voided_at is not None, r.void_reason, r.seconds) for r in rows] == [
+        (True, "考勤更正", 3 * 3600),
+        (False, "", 9000),  # 2.5 h, in the ledger's seconds
     ]
 
 

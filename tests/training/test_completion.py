@@ -15,6 +15,8 @@ from training.services.hours import hours_credit_online, hours_void
 
 pytestmark = pytest.mark.django_db
 
+H = 3600  # the ledger and the selector count seconds
+
 
 def _attend(session, enrollment, staff):
     day = session.date
@@ -56,7 +58,7 @@ def test_offline_12_of_14_4(manager):
     for day in range(4):
         _attend(builders.session(oc, day=datetime.date(2024, 5, 6 + day), hours=3), enrollment, staff)
     progress = enrollment_progress(enrollment)
-    assert (progress.online, progress.offline) == (Decimal("9.6"), Decimal(12))
+    assert (progress.online, progress.offline) == (H * Decimal("9.6"), 12 * H)  # seconds
     assert progress.reasons == ["总学时 21.6/24", "线下学时 12/14.4"]
 
 
@@ -66,7 +68,7 @@ def test_complete_at_exactly_the_plan(manager):
     for day, hours in enumerate(["3", "3", "3", "3", "2.4"]):
         _attend(builders.session(oc, day=datetime.date(2024, 5, 6 + day), hours=hours), enrollment, staff)
     progress = enrollment_progress(enrollment)
-    assert progress.total == 24 and progress.complete and progress.reasons == []
+    assert progress.total == 24 * H and progress.complete and progress.reasons == []
 
 
 def test_documentary_must_be_watched_in_full(manager):
@@ -82,7 +84,7 @@ def test_online_credit_beyond_the_course_hours_does_not_count(manager):
     project, plan, oc, enrollment, staff = manager
     course = plan.courses.get(title="法律法规")  # 7.6 h
     hours_credit_online(enrollment=enrollment, course=course, minutes=600, source="study:1")
-    assert enrollment_progress(enrollment).online == Decimal("7.6")
+    assert enrollment_progress(enrollment).online == H * Decimal("7.6")
 
 
 def test_voided_credits_do_not_count(manager):
@@ -91,7 +93,7 @@ def test_voided_credits_do_not_count(manager):
     hours_credit_online(enrollment=enrollment, course=course, minutes=120, source="study:7")
     hours_credit_online(enrollment=enrollment, course=course, minutes=60, source="study:70")
     assert hours_void(source_prefix="study:7", reason="抓拍人脸不符") == 1
-    assert enrollment_progress(enrollment).online == 1
+    assert enrollment_progress(enrollment).online == H
     assert CreditedHours.objects.count() == 2  # voided, never deleted
 
 
@@ -101,7 +103,7 @@ def test_online_credit_checks_the_course(manager):
     with pytest.raises(ValidationError, match="不是线上课程"):
         hours_credit_online(enrollment=enrollment, course=offline, minutes=60, source="study:1")
     other_plan = builders.plan(builders.project())
-    with pytest.raises(ValidationError, match="不属于该学员的培训项目"):
+    with pytest.raises(ValidationError, match="不属于学员正在参加的培训项目"):
         hours_credit_online(enrollment=enrollment, course=other_plan.courses.first(), minutes=60, source="s:1")
 
 
@@ -122,7 +124,7 @@ def test_team_leaders_need_practical_hours():
         _attend(builders.session(oc, day=datetime.date(2024, 6, 1 + day), hours=3), enrollment, staff)
     progress = enrollment_progress(enrollment)
     # Theory beyond the plan's 8.4 is not credited, and it never replaces practice.
-    assert progress.offline_theory == Decimal("8.4")
+    assert progress.offline_theory == H * Decimal("8.4")  # seconds
     assert progress.reasons == ["总学时 18/24", "线下学时 8.4/14.4", "实训学时 0/6"]
     _attend(
         builders.session(oc, day=datetime.date(2024, 6, 9), hours="5.9", kind=SessionKind.PRACTICAL), enrollment, staff

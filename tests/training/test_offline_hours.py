@@ -51,8 +51,8 @@ def test_a_one_minute_session_declared_500_hours_credits_one_minute(client, prov
     session = ClassSession.objects.get(offline_class=oc)
     assert session.hours == D("0.01")  # from 06:00–06:01, whatever was typed
     _sheet(client, session, enrollment, "06:00", "06:01")
-    credits = list(CreditedHours.objects.filter(enrollment=enrollment).values_list("hours", flat=True))
-    assert credits == [D("0.01")]
+    credits = list(CreditedHours.objects.filter(enrollment=enrollment).values_list("seconds", flat=True))
+    assert credits == [36]  # 0.01 h, in the ledger's seconds
 
 
 def test_a_session_longer_than_the_daily_maximum_is_refused_on_the_page(client, provider):
@@ -85,7 +85,7 @@ def test_attendance_beyond_the_plans_offline_hours_is_not_credited_on_the_page(c
     for session in ClassSession.objects.filter(offline_class=oc):
         _sheet(client, session, enrollment, "08:00", "12:00")
     credits = CreditedHours.objects.filter(enrollment=enrollment, voided_at__isnull=True)
-    assert sorted(credits.values_list("hours", flat=True)) == [D(2), D(4)]
+    assert sorted(credits.values_list("seconds", flat=True)) == [2 * 3600, 4 * 3600]
 
 
 def test_typed_times_outside_the_session_credit_only_the_time_within(client, provider):
@@ -94,7 +94,7 @@ def test_typed_times_outside_the_session_credit_only_the_time_within(client, pro
     _add_session(client, oc, datetime.date(2024, 5, 6), "09:00", "10:30")
     session = ClassSession.objects.get(offline_class=oc)
     _sheet(client, session, enrollment, "05:00", "23:00")
-    assert CreditedHours.objects.get(enrollment=enrollment).hours == D("1.5")
+    assert CreditedHours.objects.get(enrollment=enrollment).seconds == 5400  # 1.5 h
 
 
 def test_the_admin_cannot_type_hours_either(admin_client, provider):

@@ -6,10 +6,11 @@ ledger are read-only here: they are written by the attendance page and the servi
 
 from django import forms
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from training.admin.scoped import ScopedAdminMixin, ScopedPickersMixin
 from training.models import Attendance, ClassSession, CreditedHours, OfflineClass
-from training.rules import capacity_setting_error
+from training.rules import capacity_setting_error, hours_text
 from training.selectors.policy import class_rule_values, rule_set_in_force
 from training.services.classes import offline_class_create
 
@@ -99,7 +100,21 @@ class AttendanceAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
 
 @admin.register(CreditedHours)
 class CreditedHoursAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
-    list_display = ["enrollment", "kind", "hours", "course", "source", "created_at", "voided_at", "void_reason"]
+    list_display = [
+        "enrollment",
+        "kind",
+        "hours",
+        "seconds",
+        "course",
+        "source",
+        "created_at",
+        "voided_at",
+        "void_reason",
+    ]
     list_filter = ["kind"]
     list_select_related = ["enrollment__trainee", "enrollment__project", "course"]
     search_fields = ["enrollment__trainee__name", "source"]
+
+    @admin.display(description=_("学时"))
+    def hours(self, obj):
+        return hours_text(obj.seconds)

@@ -1,6 +1,8 @@
 """The credited-hours ledger: append-only; a wrong credit is voided (marked), never deleted or edited.
 
-Offline hours come from attendance (source "attendance:<id>"), online hours from verified study through
+Credits are integer seconds (a verified stretch of 20 s is 20 s, not lost to a 0.01 h step); hours appear only on
+pages (the `seconds_as_hours` filter of training/templatetags/training_hours.py).
+Offline hours come from attendance (source "attendance:<id>"), online seconds from verified study through
 `training.services.hours.hours_credit_online` (source given by the caller, e.g. "study:<id>").
 """
 
@@ -29,7 +31,7 @@ class CreditedHours(models.Model):
         related_name="credited_hours",
     )
     kind = models.CharField(_("类型"), max_length=20, choices=CreditKind.choices)
-    hours = models.DecimalField(_("学时"), max_digits=6, decimal_places=2)
+    seconds = models.PositiveIntegerField(_("认定时长（秒）"))
     source = models.CharField(_("来源"), max_length=64, db_index=True)
     voided_at = models.DateTimeField(_("作废时间"), null=True, blank=True)
     void_reason = models.CharField(_("作废原因"), max_length=200, blank=True)
@@ -48,7 +50,7 @@ class CreditedHours(models.Model):
         verbose_name_plural = _("已认定学时")
         ordering = ["enrollment", "created_at"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(hours__gt=0), name="credited_hours_positive"),
+            models.CheckConstraint(condition=models.Q(seconds__gt=0), name="credited_seconds_positive"),
             # One live credit per source: re-recording attendance or a retried task cannot count twice.
             models.UniqueConstraint(
                 fields=["enrollment", "source"],
@@ -58,4 +60,4 @@ class CreditedHours(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.enrollment_id} {self.kind} {self.hours}"
+        return f"{self.enrollment_id} {self.kind} {self.seconds}s"

@@ -46,6 +46,9 @@ class LessonProgress(models.Model):
     furthest_second = models.FloatField(_("最远观看位置（秒）"), default=0)
     watched_seconds = models.FloatField(_("有效观看时长（秒）"), default=0)
     completed = models.BooleanField(_("已看完"), default=False)
+    # Whole seconds of this watching already written to the hours ledger (CreditedHours takes integer seconds):
+    # the fraction beyond it waits for the next credit of the lesson (training.services.lessons).
+    ledger_seconds = models.PositiveIntegerField(_("已记入台账（秒）"), default=0)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     scope_paths = ScopePaths(

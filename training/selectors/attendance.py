@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from decimal import Decimal
 
 from django.db.models import Count, Q
 
@@ -13,23 +12,24 @@ from training.scope import visible
 MANUAL = Q(sign_in_method=AttendanceMethod.MANUAL) | Q(sign_out_method=AttendanceMethod.MANUAL)
 
 
-def manual_hours_by_enrollment(enrollment_ids) -> dict[int, Decimal]:
-    """Live offline hours credited from manual attendance, per enrollment (the "其中手工考勤" of progress)."""
+def manual_hours_by_enrollment(enrollment_ids) -> dict[int, int]:
+    """Live offline seconds credited from manual attendance, per enrollment (the "其中手工考勤" of progress;
+    pages show them with `seconds_as_hours`)."""
     manual = Attendance.objects.filter(MANUAL, enrollment_id__in=list(enrollment_ids)).values_list("pk", flat=True)
     rows = CreditedHours.objects.filter(
         source__in=[f"attendance:{pk}" for pk in manual], voided_at__isnull=True
-    ).values_list("enrollment_id", "hours")
-    result: dict[int, Decimal] = defaultdict(Decimal)
-    for enrollment_id, hours in rows:
-        result[enrollment_id] += hours
+    ).values_list("enrollment_id", "seconds")
+    result: dict[int, int] = defaultdict(int)
+    for enrollment_id, seconds in rows:
+        result[enrollment_id] += seconds
     return dict(result)
 
 
-def credited_by_attendance(attendances) -> dict[int, Decimal]:
-    """Live hours credited per attendance id."""
+def credited_by_attendance(attendances) -> dict[int, int]:
+    """Live seconds credited per attendance id."""
     sources = {f"attendance:{a.pk}": a.pk for a in attendances}
     rows = CreditedHours.objects.filter(source__in=list(sources), voided_at__isnull=True)
-    return {sources[source]: hours for source, hours in rows.values_list("source", "hours")}
+    return {sources[source]: seconds for source, seconds in rows.values_list("source", "seconds")}
 
 
 def manual_attendance(user, *, provider_id: int | None = None):

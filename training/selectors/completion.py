@@ -1,11 +1,15 @@
-"""Completion of a trainee's training: credited hours against the plan and the rule set (SPEC 二(二)–(四)).
+"""Completion of a trainee's training: credited time against the plan and the rule set (SPEC 二(二)–(四)).
+
+Everything here is in whole seconds (the ledger's unit): the plan's and the rule set's hours are turned into
+seconds once (never fewer than they say), and pages show hours with the `seconds_as_hours` filter.
 
 Complete = credited total ≥ the plan's total (at least the rule set's minimum), offline hours ≥ the rule set's
 minimum share of it (or the plan's offline hours if more), practical hours likewise (team leaders), and the
 documentary watched.
 Hours attended beyond the plan never make a trainee less complete.
 Each gap is explained with figures ("线下学时 12/14.4").
-Online credits count at most the course's own hours; voided credits never count.
+Online credits count at most the course's own hours, and only for courses of the plan of the trainee's own class
+(a credit for another class's course, written before that was refused, never counts); voided credits never count.
 The documentary counts as watched when its verified online hours reach the course's hours, or when every video
 lesson of its course was watched to the end (lesson progress only advances at passed face checks): a set of clips
 shorter than the course's nominal hours is still watched in full.
@@ -15,7 +19,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
@@ -32,12 +35,11 @@ from training.models import (
 from training.rules import (
     ClassRuleValues,
     documentary_error,
-    fmt,
+    hours_text,
     required_hours,
+    seconds_from_hours,
 )
 from training.selectors.policy import class_rule_values, rule_set_in_force
-
-ZERO = Decimal(0)
 
 
 @dataclass
@@ -45,21 +47,22 @@ class Progress:
     enrollment: Enrollment
     rule: ClassRuleValues
     plan: TrainingPlan | None
-    online: Decimal = ZERO
-    offline_theory: Decimal = ZERO
-    offline_practical: Decimal = ZERO
-    required_total: Decimal = ZERO
-    required_offline: Decimal = ZERO
-    required_practical: Decimal = ZERO
+    # seconds
+    online: int = 0
+    offline_theory: int = 0
+    offline_practical: int = 0
+    required_total: int = 0
+    required_offline: int = 0
+    required_practical: int = 0
     documentary_watched: bool = False
     reasons: list[str] = field(default_factory=list)
 
     @property
-    def offline(self) -> Decimal:
+    def offline(self) -> int:
         return self.offline_theory + self.offline_practical
 
     @property
-    def total(self) -> Decimal:
+    def total(self) -> int:
         return self.online + self.offline
 
     @property
@@ -71,7 +74,7 @@ class Progress:
         """How far along the total is, for a progress bar (0–100)."""
         if not self.required_total:
             return 0
-        return min(100, int(self.total * 100 / self.required_total))
+        return min(100, self.total * 100 // self.required_total)
 
 
 def _plans_for(enrollments) -> dict[tuple[int, int], TrainingPlan]:
@@ -84,30 +87,33 @@ def _plans_for(enrollments) -> dict[tuple[int, int], TrainingPlan]:
 def _requirements(progress: Progress) -> None:
     rule, plan = progress.rule, progress.plan
     courses = list(plan.courses.all()) if plan else []
-    plan_offline = sum((c.hours for c in courses if c.modality != Modality.ONLINE), ZERO)
-    plan_practical = sum((c.hours for c in courses if c.modality == Modality.OFFLINE_PRACTICAL), ZERO)
-    progress.required_total = max(rule.min_total_hours, sum((c.hours for c in courses), ZERO))
+    plan_offline = sum(c.hours for c in courses if c.modality != Modality.ONLINE)
+    plan_practical = sum(c.hours for c in courses if c.modality == Modality.OFFLINE_PRACTICAL)
+    total_hours = max(rule.min_total_hours, sum(c.hours for c in courses))
     # The rule's share of the total, or the plan's own offline/practical hours where the plan asks for more.
-    progress.required_offline = max(required_hours(progress.required_total, rule.min_offline_percent), plan_offline)
-    progress.required_practical = max(
-        required_hours(progress.required_total, rule.min_practical_percent), plan_practical
-    )
+    offline_hours = max(required_hours(total_hours, rule.min_offline_percent), plan_offline)
+    practical_hours = max(required_hours(total_hours, rule.min_practical_percent), plan_practical)
+    progress.required_total = seconds_from_hours(total_hours)
+    progress.required_offline = seconds_from_hours(offline_hours)
+    progress.required_practical = seconds_from_hours(practical_hours)
 
 
 def _explain(progress: Progress) -> None:
     rule, reasons = progress.rule, progress.reasons
     if progress.total < progress.required_total:
         reasons.append(
-            _("总学时 %(got)s/%(need)s") % {"got": fmt(progress.total), "need": fmt(progress.required_total)}
+            _("总学时 %(got)s/%(need)s")
+            % {"got": hours_text(progress.total), "need": hours_text(progress.required_total)}
         )
     if progress.offline < progress.required_offline:
         reasons.append(
-            _("线下学时 %(got)s/%(need)s") % {"got": fmt(progress.offline), "need": fmt(progress.required_offline)}
+            _("线下学时 %(got)s/%(need)s")
+            % {"got": hours_text(progress.offline), "need": hours_text(progress.required_offline)}
         )
     if progress.offline_practical < progress.required_practical:
         reasons.append(
             _("实训学时 %(got)s/%(need)s")
-            % {"got": fmt(progress.offline_practical), "need": fmt(progress.required_practical)}
+            % {"got": hours_text(progress.offline_practical), "need": hours_text(progress.required_practical)}
         )
     reason = documentary_error(
         required=rule.documentary_required, included=progress.documentary_watched, title=rule.documentary_title
@@ -121,7 +127,7 @@ def progress_for_enrollments(enrollments) -> list[Progress]:
     enrollments = list(enrollments)
     plans = _plans_for(enrollments)
     credits = defaultdict(list)
-    rows = CreditedHours.objects.filter(enrollment__in=enrollments, voided_at__isnull=True).select_related("course")
+    rows = CreditedHours.objects.filter(enrollment__in=enrollments, voided_at__isnull=True)
     for row in rows:
         credits[row.enrollment_id].append(row)
     watched = _documentaries_watched(enrollments, plans)
@@ -140,29 +146,31 @@ def progress_for_enrollments(enrollments) -> list[Progress]:
             enrollment=enrollment, rule=class_rule_values(rule_set, enrollment.trainee.personnel_class), plan=plan
         )
         _requirements(progress)
-        _add_credits(progress, credits[enrollment.pk])
+        _add_credits(progress, credits[enrollment.pk], plan)
         progress.documentary_watched = progress.documentary_watched or watched.get(enrollment.pk, False)
         _explain(progress)
         result.append(progress)
     return result
 
 
-def _add_credits(progress: Progress, rows: list[CreditedHours]) -> None:
-    by_course: dict[int, Decimal] = defaultdict(Decimal)
+def _add_credits(progress: Progress, rows: list[CreditedHours], plan: TrainingPlan | None) -> None:
+    own_courses = {c.pk: c for c in plan.courses.all()} if plan else {}
+    by_course: dict[int, int] = defaultdict(int)
     for row in rows:
         if row.kind == CreditKind.ONLINE and row.course_id:
-            by_course[row.course_id] += row.hours
+            if row.course_id in own_courses:  # another class's (or project's) course never counts
+                by_course[row.course_id] += row.seconds
         elif row.kind == CreditKind.ONLINE:
-            progress.online += row.hours
+            progress.online += row.seconds
         elif row.kind == CreditKind.OFFLINE_PRACTICAL:
-            progress.offline_practical += row.hours
+            progress.offline_practical += row.seconds
         else:
-            progress.offline_theory += row.hours
-    courses = {row.course_id: row.course for row in rows if row.course_id}
-    for course_id, hours in by_course.items():
-        course = courses[course_id]
-        progress.online += min(hours, course.hours)
-        if course.is_documentary and hours >= course.hours:
+            progress.offline_theory += row.seconds
+    for course_id, seconds in by_course.items():
+        course = own_courses[course_id]
+        course_seconds = seconds_from_hours(course.hours)
+        progress.online += min(seconds, course_seconds)
+        if course.is_documentary and seconds >= course_seconds:
             progress.documentary_watched = True
 
 

@@ -37,6 +37,7 @@ from training.models import (
     Trainee,
 )
 from training.rules import (
+    SECONDS_PER_HOUR,
     OfflineCredit,
     TimeSlot,
     attendance_times_error,
@@ -199,17 +200,21 @@ def _credit(attendance: Attendance) -> OfflineCredit:
         present=present,
         session=session_hours(start=session.start, end=session.end),
         max_per_day=rule_set.max_offline_hours_per_day,
-        credited_that_day=live.filter(source__in=same_day).aggregate(h=Sum("hours"))["h"] or 0,
+        credited_that_day=_credited_hours(live.filter(source__in=same_day)),
         plan_hours=plan_hours or 0,
-        credited_of_kind=live.filter(kind=session.credit_kind)
-        .exclude(source=f"attendance:{attendance.pk}")
-        .aggregate(h=Sum("hours"))["h"]
-        or 0,
+        credited_of_kind=_credited_hours(
+            live.filter(kind=session.credit_kind).exclude(source=f"attendance:{attendance.pk}")
+        ),
         kind_label=str(Modality(modality).label),
     )
     if credit.hours > 0:
         hours_credit_attendance(attendance=attendance, hours=credit.hours)
     return credit
+
+
+def _credited_hours(rows) -> Decimal:
+    """Hours of ledger rows (the ledger counts seconds; the offline rules count hours)."""
+    return Decimal(rows.aggregate(s=Sum("seconds"))["s"] or 0) / SECONDS_PER_HOUR
 
 
 def _lock_person(enrollment: Enrollment) -> None:

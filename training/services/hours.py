@@ -1,45 +1,74 @@
 """Writes of the credited-hours ledger (append-only: rows are added or voided, never edited or deleted).
 
+Credits are integer seconds; hours are a page's business (training/templatetags/training_hours.py).
+
 Sources name where a credit came from: "attendance:<attendance id>" for offline sessions, whatever the caller
 gives for online study (proctoring uses "study:<session>:<check>"). One live row per (enrollment, source):
 crediting the same source twice returns the existing row, so a retried task never counts twice.
 """
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_DOWN, Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from training.models import Course, CreditedHours, CreditKind, Enrollment, Modality
+from training.lesson_rules import lesson_enrollment_error
+from training.models import Course, CreditedHours, CreditKind, Enrollment, EnrollmentStatus, Modality, PersonnelClass
+from training.rules import seconds_from_hours
 
-SIXTY = Decimal(60)
 
-
-def _credit(*, enrollment: Enrollment, course: Course | None, kind: str, hours: Decimal, source: str) -> CreditedHours:
+def _credit(*, enrollment: Enrollment, course: Course | None, kind: str, seconds: int, source: str) -> CreditedHours:
     existing = CreditedHours.objects.filter(enrollment=enrollment, source=source, voided_at__isnull=True).first()
     if existing is not None:
         return existing
-    row = CreditedHours(enrollment=enrollment, course=course, kind=kind, hours=hours, source=source)
+    row = CreditedHours(enrollment=enrollment, course=course, kind=kind, seconds=seconds, source=source)
     row.full_clean()
     row.save()
     return row
 
 
+def _whole_seconds(*, seconds, minutes) -> int:
+    if (seconds is None) == (minutes is None):
+        raise TypeError("hours_credit_online: give exactly one of seconds= or minutes=")
+    if seconds is None:
+        # Minutes from older callers (the demo): whole seconds, never more than was given.
+        seconds = (Decimal(str(minutes)) * 60).to_integral_value(rounding=ROUND_DOWN)
+    if int(seconds) != seconds:
+        raise ValidationError(f"学时：{seconds} 秒不是整数秒")
+    return int(seconds)
+
+
+def course_enrollment_error(*, enrollment: Enrollment, course: Course) -> str | None:
+    """Why this enrolment may not study, or be credited for, this course (training.lesson_rules), or None."""
+    plan = course.plan
+    return lesson_enrollment_error(
+        enrollment_active=enrollment.status == EnrollmentStatus.ACTIVE,
+        enrollment_project_id=enrollment.project_id,
+        trainee_class=enrollment.trainee.personnel_class,
+        lesson_project_id=plan.project_id,
+        lesson_class=plan.personnel_class,
+        class_label=lambda value: str(PersonnelClass(value).label),
+    )
+
+
 @transaction.atomic
-def hours_credit_online(*, enrollment: Enrollment, course: Course, minutes, source: str) -> CreditedHours:
-    """Credit verified online study of `course` (minutes → hours, to the nearest 0.01 h). Only verified time may be
-    credited (三(三)): the caller (proctoring) decides what was verified; this checks the course is an online
-    course of the enrollment's project."""
-    hours = (Decimal(str(minutes)) / SIXTY).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-    if hours <= 0:
-        raise ValidationError(f"学时：{minutes} 分钟不足 0.01 学时，无法记入")
+def hours_credit_online(
+    *, enrollment: Enrollment, course: Course, source: str, seconds: int | None = None, minutes=None
+) -> CreditedHours:
+    """Credit verified online study of `course` in whole seconds (`minutes=` is still accepted). Only verified
+    time may be credited (三(三)): the caller (proctoring) decides what was verified; this checks the course is an
+    online course of the plan of the trainee's own class in their active enrolment."""
+    seconds = _whole_seconds(seconds=seconds, minutes=minutes)
+    if seconds <= 0:
+        raise ValidationError(f"学时：{seconds} 秒，无可记入的时长")
     if course.modality != Modality.ONLINE:
         raise ValidationError(f"课程《{course.title}》不是线上课程，不能记入线上学时")
-    if course.plan.project_id != enrollment.project_id:
-        raise ValidationError(f"课程《{course.title}》不属于该学员的培训项目")
-    return _credit(enrollment=enrollment, course=course, kind=CreditKind.ONLINE, hours=hours, source=source)
+    error = course_enrollment_error(enrollment=enrollment, course=course)
+    if error:
+        raise ValidationError(f"课程《{course.title}》：{error}")
+    return _credit(enrollment=enrollment, course=course, kind=CreditKind.ONLINE, seconds=seconds, source=source)
 
 
 def hours_credit_attendance(*, attendance, hours: Decimal) -> CreditedHours:
@@ -50,7 +79,7 @@ def hours_credit_attendance(*, attendance, hours: Decimal) -> CreditedHours:
         enrollment=attendance.enrollment,
         course=None,
         kind=session.credit_kind,
-        hours=hours,
+        seconds=seconds_from_hours(hours),
         source=f"attendance:{attendance.pk}",
     )
 
@@ -85,6 +114,6 @@ def hours_restore(*, source_prefix: str, void_reason: str) -> int:
     for row in voided.order_by("pk"):
         if CreditedHours.objects.filter(enrollment=row.enrollment, source=row.source, voided_at__isnull=True).exists():
             continue
-        _credit(enrollment=row.enrollment, course=row.course, kind=row.kind, hours=row.hours, source=row.source)
+        _credit(enrollment=row.enrollment, course=row.course, kind=row.kind, seconds=row.seconds, source=row.source)
         restored += 1
     return restored
