@@ -2,7 +2,7 @@
 
 The face is checked with the one code path (proctoring.faces.check_face) against the trainee's own template, with
 the previous frame's signature for replay detection. Every encoded face is then searched against the templates of
-the other trainees of the same project and provider (proctoring.faces.nearest_templates): a face that matches
+the other trainees of the same project and provider (proctoring.search, a per-worker cache): a face that matches
 ANOTHER trainee's template is the signature of organised proxy study and raises a proxy flag.
 """
 
@@ -12,7 +12,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from proctoring import faces
+from proctoring import faces, search
 from proctoring.models import Snapshot, SnapshotVerdict, StudySession
 
 
@@ -95,7 +95,11 @@ def snapshot_verify(*, snapshot_id: int) -> dict:
         )
     except faces.ImageUnreadable:
         verdict, distance, count, encoding, signature = SnapshotVerdict.NO_FACE, None, 0, None, None
-    matches = faces.nearest_templates(encoding, proxy_candidates(session)) if encoding is not None else []
+    matches = (
+        search.nearest_in_scope(encoding, project=session.enrollment.project, exclude_trainee_id=session.trainee_id)
+        if encoding is not None
+        else []
+    )
     with transaction.atomic():
         Snapshot.objects.filter(pk=snapshot.pk).update(
             verdict=verdict, distance=distance, faces=count, signature=signature, checked_at=timezone.now()
