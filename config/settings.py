@@ -7,8 +7,8 @@ Production: DATABASE_URL=postgres://..., REDIS_URL=redis://..., SECRET_KEY, DEBU
 from datetime import timedelta
 from pathlib import Path
 
-from celery.schedules import crontab
 import environ
+from celery.schedules import crontab
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _

@@ -6,9 +6,9 @@ import pytest
 
 from proctoring.models import ProxyRing, RingStatus
 from proctoring.rings import close_pairs, clusters, rings_run
-from proctoring.tasks import proxy_rings_task
 from proctoring.services.consent import consent_give
 from proctoring.services.enrolment import face_enrol
+from proctoring.tasks import proxy_rings_task
 from tests.factories import EnterpriseFactory, ProviderFactory, region_tree, staff_user
 from tests.proctoring import study_support as support
 from tests.training import builders
