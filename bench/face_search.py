@@ -138,11 +138,16 @@ def bench_search(n: int, searches: int, plain_rounds: int) -> None:
     t = time.perf_counter()
     search.nearest_in_scope(probes[0], project=project, exclude_trainee_id=me)
     cold = time.perf_counter() - t
-    warm = []
-    for probe in probes:
-        t = time.perf_counter()
-        search.nearest_in_scope(probe, project=project, exclude_trainee_id=me)
-        warm.append(time.perf_counter() - t)
+    # Most snapshots match nobody else (2 queries: version, tolerance); a match costs one more (confirmation).
+    strangers = [rng.normal(0, SIGMA, 128) for _ in range(searches)]
+    timings = {}
+    for label, batch in (("no match", strangers), ("a match", probes)):
+        timings[label] = []
+        for probe in batch:
+            t = time.perf_counter()
+            search.nearest_in_scope(probe, project=project, exclude_trainee_id=me)
+            timings[label].append(time.perf_counter() - t)
+    warm = timings["no match"]
     # Same answers as today's path (checked on the probes today's path ran on).
     for probe in probes[:plain_rounds]:
         expected = [(k, round(d, 4)) for k, d in faces.nearest_templates(probe, proxy_candidates(session))]
@@ -154,7 +159,10 @@ def bench_search(n: int, searches: int, plain_rounds: int) -> None:
     )  # fmt: skip
     p50, p95 = np.percentile(warm, [50, 95])
     print(f"  today's path (decrypt + stack every template): {_ms(float(np.median(plain)))} per snapshot")
-    print(f"  ours, warm: p50 {_ms(p50)}, p95 {_ms(p95)} per snapshot ({searches} searches, version query included)")
+    print(f"  ours, warm, no match (the usual snapshot): p50 {_ms(p50)}, p95 {_ms(p95)} ({searches} searches, "
+          "version and tolerance queries included)")  # fmt: skip
+    m50, m95 = np.percentile(timings["a match"], [50, 95])
+    print(f"  ours, warm, with a match (+1 query to confirm it): p50 {_ms(m50)}, p95 {_ms(m95)}")
     print(f"  speed-up at p50: {np.median(plain) / p50:.0f}x; answers identical on {plain_rounds} probes")
     print(f"  scope loaded cold in {cold:.2f} s ({n / cold:,.0f} templates/s)")
     print(f"  memory: {per_100k / 1e6:.1f} MB per 100,000 templates (float32 matrix + norms + ids)")
@@ -174,7 +182,7 @@ def bench_rings(n: int, sample: int) -> None:
     radius = rings.ring_tolerance()
     planted_count = max(10, n // 1000)
     matrix, planted = synthetic(n, planted_count, seed=11)
-    exact_max = int(os.environ.get("FACE_RING_EXACT_MAX", 200_000))
+    exact_max = int(os.environ.get("FACE_RING_EXACT_MAX", 100_000))
     kind = "exact" if n <= exact_max else "IVF"
     t = time.perf_counter()
     firsts, seconds, _d = rings.close_pairs(matrix, radius, exact_max=exact_max)
@@ -185,9 +193,11 @@ def bench_rings(n: int, sample: int) -> None:
     false = len(found - {tuple(g) for g in planted})
     print(f"rings: {n:,} templates, {kind} index, tolerance {radius}: clustered in {took:.1f} s")
     print(f"  planted rings found whole: {hits}/{len(planted)}; false rings: {false}")
-    target = TARGET_RING_SECONDS * n / 1_000_000
-    print(f"  target ≤ {TARGET_RING_SECONDS:.0f} s at 1,000,000 (pro rata {target:.0f} s here): "
-          f"{'met' if took <= target else 'NOT met'}")  # fmt: skip
+    if n >= 1_000_000:
+        verdict = "met" if took <= TARGET_RING_SECONDS else "NOT met"
+        print(f"  target ≤ {TARGET_RING_SECONDS:.0f} s at 1,000,000: {verdict}")
+    else:
+        print(f"  (the target, ≤ {TARGET_RING_SECONDS:.0f} s, is for --ring-templates 1000000)")
 
     sample_matrix, _ = synthetic(sample, max(10, sample // 1000), seed=13)
     t = time.perf_counter()

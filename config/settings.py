@@ -305,8 +305,8 @@ CELERY_BEAT_SCHEDULE["exam-submit-overdue"] = {"task": "exams.tasks.submit_overd
 FACE_SEARCH_CACHE_MAX_TEMPLATES = env.int("FACE_SEARCH_CACHE_MAX_TEMPLATES", default=500_000)
 FACE_SEARCH_MAX_AGE_SECONDS = env.float("FACE_SEARCH_MAX_AGE_SECONDS", default=600)
 FACE_RING_TOLERANCE = env.float("FACE_RING_TOLERANCE", default=0.5)
-FACE_RING_EXACT_MAX = env.int("FACE_RING_EXACT_MAX", default=200_000)
-FACE_RING_NPROBE = env.int("FACE_RING_NPROBE", default=32)
+FACE_RING_EXACT_MAX = env.int("FACE_RING_EXACT_MAX", default=100_000)
+FACE_RING_NPROBE = env.int("FACE_RING_NPROBE", default=16)
 CELERY_BEAT_SCHEDULE["proxy-rings"] = {
     "task": "proctoring.tasks.proxy_rings_task",
     "schedule": crontab(hour=env.int("FACE_RING_HOUR", default=2), minute=30),

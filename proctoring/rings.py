@@ -4,8 +4,9 @@ The per-snapshot search (proctoring.search) looks only inside one provider or pr
 spreads its accounts over several. Each night (Celery beat, proctoring.tasks.proxy_rings_task) every province's
 templates are compared all against all with faiss:
 
-* up to FACE_RING_EXACT_MAX templates (default 200,000) an exact index (IndexFlatL2, every pair compared);
-* above it an IVF index (IndexIVFFlat, about 4·√n lists, FACE_RING_NPROBE lists searched per face), whose recall
+* up to FACE_RING_EXACT_MAX templates (default 100,000: the exact pass grows with n²) an exact index
+  (IndexFlatL2, every pair compared);
+* above it an IVF index (IndexIVFFlat, about 8·√n lists, FACE_RING_NPROBE lists searched per face), whose recall
   against the exact search is measured by bench/face_search.py.
 
 Two templates closer than FACE_RING_TOLERANCE are one face. Comparing one face with a whole province (1:N) makes
@@ -48,13 +49,16 @@ def _exact_index(matrix: np.ndarray):
 
 
 def _ivf_index(matrix: np.ndarray, nprobe: int):
+    """IVF with about 8·√n lists, trained on 32 faces a list (10 k-means rounds: training stays a small part)."""
     import faiss
 
     n, dim = matrix.shape
-    nlist = max(1, min(int(4 * math.sqrt(n)), n // 39))
+    nlist = max(1, min(int(8 * math.sqrt(n)), n // 32))
     quantizer = faiss.IndexFlatL2(dim)
     index = faiss.IndexIVFFlat(quantizer, dim, nlist)
-    sample = matrix[np.random.default_rng(0).choice(n, size=min(n, nlist * 64), replace=False)]
+    index.cp.niter = 10
+    index.cp.min_points_per_centroid = 1  # no warning for the deliberately small training sample
+    sample = matrix[np.random.default_rng(0).choice(n, size=min(n, nlist * 32), replace=False)]
     index.train(sample)
     index.add(matrix)
     index.nprobe = nprobe
@@ -70,8 +74,8 @@ def close_pairs(
     n = len(matrix)
     if n < 2:
         return np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0, np.float32)
-    exact_max = int(getattr(settings, "FACE_RING_EXACT_MAX", 200_000)) if exact_max is None else exact_max
-    nprobe = int(getattr(settings, "FACE_RING_NPROBE", 32)) if nprobe is None else nprobe
+    exact_max = int(getattr(settings, "FACE_RING_EXACT_MAX", 100_000)) if exact_max is None else exact_max
+    nprobe = int(getattr(settings, "FACE_RING_NPROBE", 16)) if nprobe is None else nprobe
     index = _exact_index(matrix) if n <= exact_max else _ivf_index(matrix, nprobe)
     firsts, seconds, distances = [], [], []
     for start in range(0, n, batch):

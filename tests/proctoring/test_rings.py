@@ -37,7 +37,7 @@ def generated(n: int, sizes: list[int], seed: int = 3):
 @pytest.mark.parametrize("exact_max", [10_000, 0], ids=["exact", "ivf"])
 def test_planted_rings_are_found_and_no_false_ring_among_unrelated_faces(exact_max):
     matrix, planted = generated(6000, [2, 3, 4, 2, 5, 2, 3])
-    firsts, seconds, distances = close_pairs(matrix, 0.5, exact_max=exact_max, nprobe=32)
+    firsts, seconds, distances = close_pairs(matrix, 0.5, exact_max=exact_max)
     assert sorted(clusters(len(matrix), firsts, seconds)) == sorted(planted)
     assert distances.max() <= 0.5 and distances.min() > 0.2
 
