@@ -8,8 +8,11 @@ from proctoring.models import FaceSearchScope
 from proctoring.services.consent import consent_withdraw
 from proctoring.services.enrolment import face_enrol
 from proctoring.services.snapshots import proxy_candidates
+from proctoring.services.template_review import template_review_decide
+from tests.factories import staff_user
 from tests.proctoring import study_support as support
 from tests.training import builders
+from training.roles import Role
 
 pytestmark = pytest.mark.django_db
 
@@ -63,7 +66,11 @@ def test_replaced_and_withdrawn_templates_are_not_matched_by_the_next_search(fac
     assert {k for k, _d in found} == {other.trainee_id, third.trainee_id}
     version = search.scope_version(key)
 
-    face_enrol(trainee=third.trainee, image_bytes=(faces_dir / "biden.jpg").read_bytes())  # re-enrolment
+    # Re-enrolment with another face: held for review, then approved (the template is replaced in place).
+    review = face_enrol(trainee=third.trainee, image_bytes=(faces_dir / "biden.jpg").read_bytes(), actor=third)
+    assert search.scope_version(key) == version  # held: the template has not changed yet
+    reviewer = staff_user(Role.HR_OFFICER, region=proj.region)
+    template_review_decide(review=review, reviewer=reviewer, approve=True, reason="本人换了新照片，已电话核实")
     assert search.scope_version(key) == version + 1
     found = search.nearest_in_scope(probe, project=proj, exclude_trainee_id=me.trainee_id)
     assert [k for k, _d in found] == [other.trainee_id]

@@ -95,11 +95,11 @@ def test_withdrawn_template_is_not_matched_by_the_same_worker_after_the_change(w
 
     one = _verified(session, second, jpeg_bytes(camera_frame(faces_dir / "obama2.jpg", index=1)))
     assert one.verdict == "match"
-    proxy = Flag.objects.get(kind=FlagKind.PROXY)
+    proxy = Flag.objects.get(kind=FlagKind.PROXY, session=session)
     assert proxy.matched_trainee_id == first.trainee_id and list(proxy.snapshots.all()) == [one]
 
     two = _verified(session, second, jpeg_bytes(camera_frame(faces_dir / "obama2.jpg", index=6)))
-    assert list(Flag.objects.get(kind=FlagKind.PROXY).snapshots.order_by("seq")) == [one, two]
+    assert list(Flag.objects.get(kind=FlagKind.PROXY, session=session).snapshots.order_by("seq")) == [one, two]
     assert len(_loads(worker)) == 1, "an unchanged scope is searched from the worker's memory, not reloaded"
     assert _loads(worker)[0][0] == 2  # both templates of the provider's rosters
 
@@ -107,6 +107,6 @@ def test_withdrawn_template_is_not_matched_by_the_same_worker_after_the_change(w
 
     three = _verified(session, second, jpeg_bytes(camera_frame(faces_dir / "obama2.jpg", index=11)))
     assert three.verdict == "match"  # still the account's own face
-    assert list(Flag.objects.get(kind=FlagKind.PROXY).snapshots.order_by("seq")) == [one, two]
+    assert list(Flag.objects.get(kind=FlagKind.PROXY, session=session).snapshots.order_by("seq")) == [one, two]
     loads = _loads(worker)
     assert len(loads) == 2 and loads[1][0] == 1 and loads[1][1] > loads[0][1], loads
