@@ -8,6 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -298,3 +299,19 @@ EXAM_FACE_CHECK_MAX_SECONDS = env.float("EXAM_FACE_CHECK_MAX_SECONDS", default=1
 EXAM_SAVES_IN_THREAD_POOL = env.bool("EXAM_SAVES_IN_THREAD_POOL", default=True)  # answers saved concurrently
 EXAM_CERTIFICATE_RATE = env.str("EXAM_CERTIFICATE_RATE", default="30/m")  # public verification page, per client IP
 CELERY_BEAT_SCHEDULE["exam-submit-overdue"] = {"task": "exams.tasks.submit_overdue", "schedule": 30.0}
+
+# --- Face search at scale (proctoring/search.py, proctoring/rings.py). Each worker process keeps the decrypted
+# templates of the scopes it searched in memory (float32, ~53 MB per 100,000), at most this many in all; a scope
+# is reloaded when a template in it changes (version check before each search) or after the max age (roster
+# changes). The nightly ring job compares each province all against all: exact up to FACE_RING_EXACT_MAX
+# templates, IVF above (FACE_RING_NPROBE lists per face); two templates closer than FACE_RING_TOLERANCE are one face
+# (stricter than the 1:1 tolerance, since one face is compared with a whole province). ---
+FACE_SEARCH_CACHE_MAX_TEMPLATES = env.int("FACE_SEARCH_CACHE_MAX_TEMPLATES", default=500_000)
+FACE_SEARCH_MAX_AGE_SECONDS = env.float("FACE_SEARCH_MAX_AGE_SECONDS", default=600)
+FACE_RING_TOLERANCE = env.float("FACE_RING_TOLERANCE", default=0.5)
+FACE_RING_EXACT_MAX = env.int("FACE_RING_EXACT_MAX", default=100_000)
+FACE_RING_NPROBE = env.int("FACE_RING_NPROBE", default=16)
+CELERY_BEAT_SCHEDULE["proxy-rings"] = {
+    "task": "proctoring.tasks.proxy_rings_task",
+    "schedule": crontab(hour=env.int("FACE_RING_HOUR", default=2), minute=30),
+}

@@ -11,8 +11,10 @@ from proctoring.models import (
     BulkEnrolmentJob,
     EnrolmentPhoto,
     FaceTemplate,
+    FaceTolerance,
     Flag,
     ImageAccessLog,
+    ProxyRing,
     StudySession,
 )
 from training.admin.scoped import ScopedAdminMixin
@@ -97,3 +99,25 @@ class FlagAdmin(ReadOnlyAdmin):
     @admin.display(description=_("审核"))
     def review_link(self, obj):
         return format_html('<a href="{}">{}</a>', reverse("proctoring:flag-detail", args=[obj.pk]), _("去审核"))
+
+
+@admin.register(ProxyRing)
+class ProxyRingAdmin(ReadOnlyAdmin):
+    """One face under several accounts across a province (the nightly job, proctoring.rings): the province's
+    reviewers see the accounts, their providers and projects, and the distances that joined them."""
+
+    list_display = ["pk", "province", "size", "min_distance", "member_list", "status", "created_at", "seen_at"]
+    list_filter = ["status"]
+    exclude = ["key"]
+    date_hierarchy = "created_at"
+
+    @admin.display(description=_("账号与培训机构"))
+    def member_list(self, obj):
+        return "；".join(f"{m['name']}（{'、'.join(m['providers']) or '—'}）" for m in obj.members)
+
+
+@admin.register(FaceTolerance)
+class FaceToleranceAdmin(ReadOnlyAdmin):
+    """Changed only on the page 人脸核验校准 (proctoring.services.tolerance), never here."""
+
+    list_display = ["value", "effective_from", "changed_by", "reason", "created_at"]

@@ -16,6 +16,7 @@ Every image goes through `load_image`, the one safe loader: JPEG/PNG only, at mo
 FACE_IMAGE_MAX_PIXELS pixels, both checked from the header before anything is decoded (`image_error` says why a
 file would be refused without decoding it).
 
+The tolerance is rule data (tolerance(): proctoring.models.FaceTolerance, FACE_TOLERANCE the default).
 Settings (read at call time, never at import): FACE_TOLERANCE, FACE_MIN_SIZE, FACE_BLUR_THRESHOLD,
 FACE_STATIC_THRESHOLD, FACE_ENROL_MAX_SIDE, FACE_IMAGE_MAX_PIXELS, FACE_IMAGE_MAX_BYTES.
 """
@@ -79,8 +80,20 @@ def _setting(name: str, default):
     return getattr(settings, name, default)
 
 
-def tolerance() -> float:
-    return float(_setting("FACE_TOLERANCE", 0.6))
+def tolerance(on=None) -> float:
+    """The distance under which two faces are one person, in force on `on` (default today): the latest
+    proctoring.models.FaceTolerance row effective by then, else the FACE_TOLERANCE setting. Every check reads it."""
+    from django.utils import timezone
+
+    from proctoring.models import FaceTolerance
+
+    value = (
+        FaceTolerance.objects.filter(effective_from__lte=on or timezone.localdate())
+        .order_by("-effective_from", "-pk")
+        .values_list("value", flat=True)
+        .first()
+    )
+    return float(_setting("FACE_TOLERANCE", 0.6) if value is None else value)
 
 
 class ImageTooLarge(ImageUnreadable):

@@ -12,6 +12,7 @@ _STUDY_OVERSIGHT = {
     "proctoring.view_studysession",
     "proctoring.view_flag",
     "proctoring.view_imageaccesslog",
+    "proctoring.view_proxyring",  # one face under several accounts across a province (proctoring.rings)
 }
 # Those who answer for the biometric data of their region or projects: review flags and the face templates
 # behind them, open the images (logged), and see how many people's face data the system holds.
@@ -29,6 +30,8 @@ GRANTS: dict[Role, set[str]] = {
         "proctoring.bulk_enrol_faces",
     },
     Role.EM_OFFICER: _REVIEWER,
-    Role.HR_OFFICER: _REVIEWER,
+    # HR checks the face tolerance against the reviewed flags (人脸核验校准); proctoring.services.tolerance lets
+    # only a provincial officer change it.
+    Role.HR_OFFICER: _REVIEWER | {"proctoring.calibrate_faces", "proctoring.set_face_tolerance"},
     Role.AUDITOR: _REVIEWER,
 }

@@ -50,3 +50,12 @@ def purge_biometrics_task() -> dict:
     from proctoring.services.retention import purge_expired
 
     return purge_expired()
+
+
+@shared_task(acks_late=True)
+def proxy_rings_task() -> dict:
+    """Celery beat (settings.CELERY_BEAT_SCHEDULE["proxy-rings"], nightly): one face under several accounts across
+    each province (proctoring.rings.rings_run)."""
+    from proctoring.rings import rings_run
+
+    return rings_run()

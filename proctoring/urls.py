@@ -1,6 +1,6 @@
 from django.urls import path
 
-from proctoring.views import attendance, consent, flags, study, templates
+from proctoring.views import attendance, calibration, consent, flags, study, templates
 
 app_name = "proctoring"
 
@@ -26,4 +26,6 @@ urlpatterns = [
     path("flags/<int:pk>/", flags.flag_detail, name="flag-detail"),
     path("flags/mine/", flags.my_flags, name="my-flags"),
     path("snapshots/<int:pk>/image/", flags.snapshot_image, name="snapshot-image"),
+    # Face checks: the tolerance against the reviewed population (HR)
+    path("faces/calibration/", calibration.calibration_page, name="face-calibration"),
 ]

@@ -1,5 +1,6 @@
 from proctoring.models.audit import ImageAccessLog, ImageKind
 from proctoring.models.consent import BiometricConsent, ConsentDecision
+from proctoring.models.search import FaceSearchScope, FaceTolerance, ProxyRing, RingStatus, ScopeKind
 from proctoring.models.study import (
     AppealStatus,
     Flag,
@@ -30,12 +31,17 @@ __all__ = [
     "ConsentDecision",
     "EnrolmentPhoto",
     "EnrolmentSource",
+    "FaceSearchScope",
     "FaceTemplate",
     "FaceTemplateEvent",
     "ReviewStatus",
     "TemplateAction",
     "TemplateChangeSource",
     "TemplateReview",
+    "FaceTolerance",
+    "ProxyRing",
+    "RingStatus",
+    "ScopeKind",
     "ImageAccessLog",
     "ImageKind",
     "AppealStatus",

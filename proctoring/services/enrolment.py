@@ -34,6 +34,7 @@ from proctoring.models import (
     TemplateChangeSource,
     TemplateReview,
 )
+from proctoring.search import scope_bump
 from proctoring.services.consent import has_biometric_consent
 from proctoring.services.template_events import template_event_record
 from training.models import Enrollment, EnrollmentStatus, Trainee
@@ -137,6 +138,7 @@ def _set_template(template: FaceTemplate, encoding: np.ndarray) -> FaceTemplate:
     template.model_version = faces.MODEL_VERSION
     template.full_clean(exclude=["trainee", "photo"], validate_constraints=False)  # the trainee is locked
     template.save()
+    scope_bump(trainee_id=template.trainee_id)  # workers reload the scope's templates at their next search
     return template
 
 

@@ -7,8 +7,8 @@
   sessions (FACE_REPLAY_RECENT of them), and with the enrolment photo while it is kept: a still photo passes once,
   never again in a new session.
 - Every encoded face is searched against the templates of the other trainees of the same project and provider
-  (proctoring.faces.nearest_templates): a face that matches ANOTHER trainee's template is the signature of
-  organised proxy study and raises a proxy flag.
+  (proctoring.search: a per-worker cache of the scope's templates, reloaded when the scope's version changes): a
+  face that matches ANOTHER trainee's template is the signature of organised proxy study and raises a proxy flag.
 - A passed check credits its stretch (proctoring.services.study.study_credit).
 """
 
@@ -23,7 +23,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from proctoring import faces
+from proctoring import faces, search
 from proctoring.models import EnrolmentPhoto, Snapshot, SnapshotVerdict, StudySession
 
 logger = logging.getLogger(__name__)
@@ -164,7 +164,11 @@ def snapshot_verify(*, snapshot_id: int) -> dict:
         return _refuse_without_template(snapshot)
     image_bytes = snapshot_image_bytes(snapshot)
     verdict, distance, count, encoding, signature = _check(reference, image_bytes, snapshot)
-    matches = faces.nearest_templates(encoding, proxy_candidates(session)) if encoding is not None else []
+    matches = (
+        search.nearest_in_scope(encoding, project=session.enrollment.project, exclude_trainee_id=session.trainee_id)
+        if encoding is not None
+        else []
+    )
     with transaction.atomic():
         Snapshot.objects.filter(pk=snapshot.pk).update(
             verdict=verdict, distance=distance, faces=count, signature=signature, checked_at=timezone.now()

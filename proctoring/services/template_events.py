@@ -4,6 +4,7 @@ template. Written by the service that makes the change, in the same transaction;
 from __future__ import annotations
 
 from proctoring.models import FaceTemplateEvent, ReviewStatus, TemplateAction, TemplateChangeSource, TemplateReview
+from proctoring.search import scope_bump
 
 
 def template_event_record(
@@ -33,6 +34,7 @@ def templates_delete(*, trainee, actor=None, reason: str, source: str = Template
     )
     deleted, _ = FaceTemplate.objects.filter(trainee=trainee).delete()
     if deleted:
+        scope_bump(trainee_id=trainee.pk)  # no worker's search cache matches it once this commits
         template_event_record(
             trainee=trainee,
             action=TemplateAction.DELETED,

@@ -24,6 +24,7 @@ from proctoring.models import (
     TemplateChangeSource,
     TemplateReview,
 )
+from proctoring.search import scope_bump
 from proctoring.services.consent import has_biometric_consent
 from proctoring.services.template_events import template_event_record
 from training.models import Trainee
@@ -71,6 +72,7 @@ def template_review_decide(*, review: TemplateReview, reviewer, approve: bool, r
         template.model_version = review.model_version
         template.photo_id = review.new_photo_id
         template.save()
+        scope_bump(trainee_id=trainee.pk)  # workers reload the scope's templates at their next search
     template_event_record(
         trainee=trainee,
         action=TemplateAction.REPLACED if approve else TemplateAction.REJECTED,

@@ -9,6 +9,9 @@ from django.utils import translation
 
 from tests.proctoring.face_frames import gradient_frame, jpeg
 
+# The tolerance is rule data (proctoring.models.FaceTolerance): every face check reads it from the database.
+pytestmark = pytest.mark.django_db
+
 
 @pytest.fixture(autouse=True)
 def chinese():

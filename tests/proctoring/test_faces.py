@@ -8,6 +8,9 @@ from proctoring import faces
 from proctoring.faces import FaceQualityError, Verdict
 from tests.proctoring.face_frames import gradient_frame, jpeg, shifted_noisy, webcam_frame
 
+# The tolerance is rule data (proctoring.models.FaceTolerance): every face check reads it from the database.
+pytestmark = pytest.mark.django_db
+
 _cache = {}
 
 
