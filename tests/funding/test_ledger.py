@@ -90,8 +90,8 @@ def test_an_entry_is_reversed_at_most_once():
     # The database itself: a second entry reversing the same payment breaks the unique constraint.
     with pytest.raises(IntegrityError), transaction.atomic():
         ledger_post(
-            kind=EntryKind.CLAWBACK, amount_fen=payment.amount_fen, idempotency_key="again", region_id=payment.region_id,
-            year=2024, reverses=payment,
+            kind=EntryKind.CLAWBACK, amount_fen=payment.amount_fen, idempotency_key="again",
+            region_id=payment.region_id, year=2024, reverses=payment,
         )  # fmt: skip
     assert _verify().startswith("ledger ok: 4 entries")
 

@@ -34,7 +34,7 @@ def world():
 def _post_random(world, rnd, n):
     start = timezone.make_aware(datetime.datetime(2024, 1, 1))
     payments, pending, batch = [], [], []
-    for i in range(n):
+    for _ in range(n):
         project = rnd.choice(world["projects"])
         when = start + datetime.timedelta(minutes=rnd.randrange(366 * 24 * 60))
         unreversed = [p for p in payments if not p.reversed]
