@@ -21,6 +21,7 @@ urlpatterns = [
     path("password-reset/done/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
     path("", include("training.urls")),
     path("", include("proctoring.urls")),
+    path("", include("funding.urls")),
 ]
 # The demo (DEBUG) serves the lesson videos itself (production: the web server). Only lessons/: snapshot images
 # are biometric data and are served only through the logged view proctoring:snapshot-image.
