@@ -13,7 +13,7 @@ from funding.selectors import claimability
 from funding.services.budgets import Price, budget_set, contract_terms_enter, online_tender_record
 from funding.services.claims import batch_approve, batch_pay, batch_review, batch_submit
 from training.models import Region, ServiceContract, TrainingProject, User
-from training.roles import Role
+from training.roles import roles_with
 from training.services import people
 
 PROJECT = "DEMO-DONGYING-2024"
@@ -25,7 +25,10 @@ PRICES = [  # class, fee, of which online, hours per trainee
 ]
 
 
-def _user(username: str, role: str, **binding) -> User:
+def _user(username: str, permission: str, **binding) -> User:
+    """The demo account `demo_accounts` prints (it sets the printed password), created here if missing with the one
+    role that holds `permission` in the table of training/roles.py."""
+    (role,) = roles_with(permission)
     return User.objects.filter(username=username).first() or people.staff_user_create(
         username=username, password=secrets.token_urlsafe(16), role=role, **binding
     )
@@ -58,9 +61,9 @@ def load(log=print) -> None:
         log("   未找到演示项目或其服务合同，跳过工伤预防费")
         return
     dongying = Region.objects.get(code="370500")
-    hr = _user("hr_dongying", Role.HR_OFFICER, region=dongying)
-    si = _user("si_dongying", Role.SI_OFFICER, region=dongying)
-    staff = _user("provider_dongying", Role.PROVIDER_STAFF, provider=project.provider)
+    hr = _user("hr_dongying", "funding.review_batch", region=dongying)
+    si = _user("si_dongying", "funding.pay_batch", region=dongying)
+    staff = _user("provider_dongying", "funding.submit_claim", provider=project.provider)
     if not Budget.objects.filter(region=dongying, year=2024).exists():
         budget_set(region=dongying, year=2024, contribution_income_fen=INCOME_FEN, share_bp=300, by=hr)
     terms = ContractTerms.objects.filter(contract=contract).first()

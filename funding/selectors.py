@@ -16,6 +16,7 @@ from training.selectors.completion import progress_for_enrollments
 from training.selectors.policy import region_chain
 
 CHUNK = 5000
+_PASSED = ("exam_passed_on",) if hasattr(Enrollment, "exam_passed_on") else ()  # recorded by exams on the enrolment
 
 
 def fund_rule_in_force(region, on_date: datetime.date | None = None) -> FundRule:
@@ -98,7 +99,13 @@ def claimability(project, *, enrollment_ids=None, for_batch=None) -> list[Claima
     if enrollment_ids is not None:
         enrollments_q = enrollments_q.filter(pk__in=list(enrollment_ids))
     flags, revoked, claimed = _proxy_flags(enrollments_q), _revoked(enrollments_q), _claimed(enrollments_q, for_batch)
-    enrollments = list(enrollments_q.select_related("trainee", "project__region").order_by("pk"))
+    project = type(project).objects.select_related("region").get(pk=project.pk)
+    enrollments = list(
+        enrollments_q.select_related("trainee").only("pk", "status", "project_id", "trainee__personnel_class",
+                                                      "trainee__name", "trainee__id_number", *_PASSED).order_by("pk")
+    )  # fmt: skip
+    for e in enrollments:
+        e.project = project  # one project: no join and no model instance per row
     result = []
     for start in range(0, len(enrollments), CHUNK):
         for progress in progress_for_enrollments(enrollments[start : start + CHUNK]):
