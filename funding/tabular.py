@@ -1,22 +1,9 @@
-"""csv and xlsx of the public disclosure, with formulas neutralised in every cell (a cell never starts with = + -
-@ raw). A local helper until training/tabular.py (branch doors-a) is in main; then replace `safe_cell` by it."""
+"""csv and xlsx of the public disclosure through training/tabular.py, the one formula-safe writer (a cell never
+starts with = + - @ raw; XlsxWriter with strings_to_formulas off)."""
 
 from __future__ import annotations
 
-import csv
-import io
-
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value):
-    """Text that a spreadsheet would read as a formula gets a leading apostrophe; numbers stay numbers."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    if isinstance(value, int | float) and value < 0:
-        return "'" + str(value)
-    return value
-
+from training.tabular import csv_bytes, xlsx_bytes
 
 HEADER = ["层级", "名称", "季度", "培训人数", "合格人数", "支付金额（元）", "冲正及追回金额（元）"]
 
@@ -42,25 +29,8 @@ def table(data: dict) -> list[list]:
 
 
 def to_csv(rows: list[list]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    for row in rows:
-        writer.writerow([safe_cell(c) for c in row])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")  # BOM: Excel opens UTF-8 Chinese correctly
+    return csv_bytes(rows[0], rows[1:])
 
 
 def to_xlsx(rows: list[list], sheet: str = "工伤预防费使用情况") -> bytes:
-    import xlsxwriter
-
-    buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_numbers": False})
-    ws = book.add_worksheet(sheet)
-    for i, row in enumerate(rows):
-        for j, cell in enumerate(row):
-            cell = safe_cell(cell)
-            if isinstance(cell, int | float):
-                ws.write_number(i, j, cell)
-            else:
-                ws.write_string(i, j, "" if cell is None else str(cell))
-    book.close()
-    return buffer.getvalue()
+    return xlsx_bytes(rows[0], rows[1:], sheet_name=sheet)
