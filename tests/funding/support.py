@@ -87,6 +87,7 @@ class Fund:
                 session=s, enrollment=enrollment, recorded_by=self.staff,
                 signed_in_at=timezone.make_aware(datetime.datetime.combine(s.date, s.start)),
                 signed_out_at=timezone.make_aware(datetime.datetime.combine(s.date, s.end)),
+                reason="签到设备故障，工作人员手工录入",
             )  # fmt: skip
 
     def accept(self, on=datetime.date(2024, 12, 20)):
