@@ -9,7 +9,7 @@ import secrets
 from decimal import Decimal
 
 from funding.models import Budget, ClaimBatch, ContractTerms
-from funding.selectors import claimability
+from funding.selectors import EXAMS, claimability
 from funding.services.budgets import Price, budget_set, contract_terms_enter, online_tender_record
 from funding.services.claims import batch_approve, batch_pay, batch_review, batch_submit
 from training.models import Region, ServiceContract, TrainingProject, User
@@ -55,6 +55,9 @@ def _ready(project, want: int, log) -> list:
 
 
 def load(log=print) -> None:
+    if not EXAMS:
+        log("   考试模块尚未就绪，跳过工伤预防费")
+        return
     project = TrainingProject.objects.filter(code=PROJECT).select_related("region", "provider").first()
     contract = ServiceContract.objects.filter(project=project).first() if project else None
     if contract is None:

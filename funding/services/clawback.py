@@ -33,7 +33,7 @@ from funding.models import (
     LedgerEntry,
 )
 from funding.rules import fine_error
-from funding.selectors import fund_rule_in_force
+from funding.selectors import EXAMS, fund_rule_in_force
 from funding.services.access import require
 from funding.services.ledger import ledger_post
 
@@ -101,6 +101,8 @@ def clawback_claim(*, claim: Claim, evidence: str) -> FraudCase | None:
 
 
 def _revoke_certificate(enrollment_id: int) -> None:
+    if not EXAMS:
+        return
     from exams.services.certificates import revoke_for_confirmed_proxy
 
     revoke_for_confirmed_proxy(enrollment_id=enrollment_id, reason="代学经审核确认，工伤预防费已追回")
