@@ -285,6 +285,11 @@ FACE_IMAGE_MAX_BYTES = env.int("FACE_IMAGE_MAX_BYTES", default=10 * 1024 * 1024)
 FACE_BULK_MAX_ARCHIVE_BYTES = env.int("FACE_BULK_MAX_ARCHIVE_BYTES", default=500 * 1024 * 1024)
 FACE_BULK_MAX_FILES = env.int("FACE_BULK_MAX_FILES", default=5000)
 FACE_BULK_MAX_UNCOMPRESSED_BYTES = env.int("FACE_BULK_MAX_UNCOMPRESSED_BYTES", default=2 * 1024 * 1024 * 1024)
+# The fund (issue 10): paid claims whose proxy flag was confirmed later are clawed back (funding/services/clawback.py).
+CELERY_BEAT_SCHEDULE["fund-clawback"] = {
+    "task": "funding.tasks.clawback_confirmed_proxies_task",
+    "schedule": timedelta(minutes=env.float("FUND_CLAWBACK_EVERY_MINUTES", default=15)),
+}
 CELERY_BEAT_SCHEDULE["purge-biometrics"] = {
     "task": "proctoring.tasks.purge_biometrics_task",
     "schedule": timedelta(hours=env.float("BIOMETRIC_PURGE_EVERY_HOURS", default=1)),

@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("proctoring.urls")),
     path("", include("exams.urls")),
     path("public/certificates/<str:serial>/", certificate_page, name="public-certificate"),
+    path("", include("funding.urls")),
 ]
 # The demo (DEBUG) serves the lesson videos itself (production: the web server). Only lessons/: snapshot images
 # are biometric data and are served only through the logged view proctoring:snapshot-image.

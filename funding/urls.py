@@ -1,0 +1,20 @@
+from django.urls import path
+
+from funding.views import public
+
+app_name = "funding"
+
+urlpatterns = [
+    path("public/fund/", public.public_fund, name="public-fund"),
+    path("public/fund/export.csv", public.public_fund_csv, name="public-fund-csv"),
+    path("public/fund/export.xlsx", public.public_fund_xlsx, name="public-fund-xlsx"),
+]
+
+from funding.views import staff  # noqa: E402
+
+urlpatterns += [
+    path("fund/", staff.fund_home, name="home"),
+    path("fund/contracts/<int:pk>/claimable/", staff.claimable_list, name="claimable"),
+    path("fund/batches/<int:pk>/", staff.batch_detail, name="batch-detail"),
+    path("fund/batches/<int:pk>/<slug:action>/", staff.batch_action, name="batch-action"),
+]
