@@ -103,7 +103,6 @@ def world(n: int):
 def plain_claimability(enrollments) -> int:
     """The plain way: everything asked trainee by trainee."""
     from exams.models import Certificate
-
     from proctoring.models import Flag
 
     claimable = 0

@@ -2,8 +2,8 @@
 
 import pytest
 from django.core.exceptions import ValidationError
-from exams.models import Certificate, CertificateStatus
 
+from exams.models import Certificate, CertificateStatus
 from funding.models import BatchEvent, BatchStatus, Claim, ClaimStatus, EntryKind, FraudCase, LedgerEntry
 from funding.rules import CONFIRMED_FLAG, NOT_PASSED, OPEN_FLAG, REVOKED
 from funding.selectors import claimability
