@@ -9,6 +9,7 @@ import datetime
 from pathlib import Path
 
 from django.conf import settings
+from django.db.models import Sum
 from django.utils import timezone
 
 from exams.models import Attempt, Certificate, Question, Sitting, SittingMode, SubmitReason
@@ -20,6 +21,7 @@ from training.models import ClassSession, Enrollment, Modality, TrainingProject,
 from training.selectors.completion import progress_for_enrollments
 from training.services.classes import attendance_record
 from training.services.hours import hours_credit_online
+from training.services.lessons import lesson_study_credit
 
 PROJECT = "DEMO-DONGYING-2024"
 QUESTIONS = Path(settings.BASE_DIR) / "fixtures" / "demo" / "questions.csv"
@@ -87,9 +89,20 @@ def _complete(enrollment, staff) -> None:
         )
     plan = enrollment.project.plans.filter(personnel_class=enrollment.trainee.personnel_class).first()
     for course in plan.courses.filter(modality=Modality.ONLINE) if plan else []:
+        # Every lesson watched to its end through the service study uses, so /study/ and /me/progress/ agree;
+        # the demo's clips are seconds long, so the rest of the course's hours stand for the full-length videos.
+        for lesson in course.lessons.all():
+            lesson_study_credit(
+                enrollment=enrollment,
+                lesson=lesson,
+                reached_second=lesson.duration_seconds,
+                source=f"demo:{enrollment.pk}:lesson:{lesson.pk}",
+            )
         source = f"demo:{enrollment.pk}:{course.pk}"
-        if not enrollment.credited_hours.filter(source=source).exists():
-            hours_credit_online(enrollment=enrollment, course=course, minutes=course.hours * 60, source=source)
+        done = enrollment.credited_hours.filter(course=course, voided_at__isnull=True).aggregate(s=Sum("seconds"))
+        rest = int(course.hours * 3600) - (done["s"] or 0)
+        if rest > 0 and not enrollment.credited_hours.filter(source=source).exists():
+            hours_credit_online(enrollment=enrollment, course=course, seconds=rest, source=source)
 
 
 def _candidates(project, log) -> list:
