@@ -149,8 +149,8 @@ def reviewed(faces_dir, province_hr, django_capture_on_commit_callbacks):
     obama = support.student(proj, faces_dir / "obama.jpg")
     session, _ = study.study_session_start(trainee=obama.trainee, lesson=lesson)
     _set(province_hr, "0.3")
-    for photo, index in (("biden.jpg", 0), ("obama2.jpg", 3)):
-        snap = study.snapshot_request(session_id=session.pk, covers_until=0)
+    for photo, index, recheck in (("biden.jpg", 0, False), ("obama2.jpg", 3, True)):  # the second answers the first
+        snap = study.snapshot_request(session_id=session.pk, covers_until=0, recheck=recheck)
         with django_capture_on_commit_callbacks(execute=True):
             study.snapshot_upload(
                 snapshot_id=snap.pk, user=obama, image_bytes=jpeg_bytes(camera_frame(faces_dir / photo, index=index))

@@ -153,7 +153,7 @@ def test_an_oversized_or_unreadable_frame_is_never_decoded(settings):
 
 def test_the_crediting_doors_refuse_another_classs_lesson(faces_dir):
     proj = builders.project()
-    deputy_plan = builders.plan(proj, PersonnelClass.DEPUTY_HEAD)
+    deputy_plan = builders.plan(proj, PersonnelClass.DEPUTY_HEAD, approved=False)
     course = deputy_plan.courses.get(is_documentary=True)
     foreign = lesson_create(
         course=course, title="分管负责人专题", video=ContentFile(b"\x00", name="c.mp4"), duration_seconds=600
@@ -217,7 +217,7 @@ def test_another_classs_online_course_in_the_ledger_does_not_count(faces_dir):
     """A credit written by the old code for another class's course is never counted towards completion."""
     proj = builders.project()
     own = builders.plan(proj, PersonnelClass.SAFETY_MANAGER)
-    other = builders.plan(proj, PersonnelClass.TEAM_LEADER)
+    other = builders.plan(proj, PersonnelClass.TEAM_LEADER, approved=False)
     enrollment = builders.enrol(proj)
     for plan, source in [(own, "study:1:1"), (other, "study:2:1")]:
         course = plan.courses.get(modality=Modality.ONLINE, is_documentary=True)
