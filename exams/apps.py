@@ -22,9 +22,11 @@ class ExamsConfig(AppConfig):
         from training.roles import register
 
         register(GRANTS)
-        from exams.services.certificates import revoke_on_confirmed_flag
-        from proctoring.services.flags import CONFIRMED_HOOKS
+        from exams.services.certificates import release_on_dismissed_flag, revoke_on_confirmed_flag
+        from proctoring.services.flags import CONFIRMED_HOOKS, DISMISSED_HOOKS
 
         if revoke_on_confirmed_flag not in CONFIRMED_HOOKS:
             CONFIRMED_HOOKS.append(revoke_on_confirmed_flag)
+        if release_on_dismissed_flag not in DISMISSED_HOOKS:
+            DISMISSED_HOOKS.append(release_on_dismissed_flag)
         post_migrate.connect(_seed_exam_rules, sender=self)

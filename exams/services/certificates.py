@@ -13,7 +13,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from exams.models import Certificate, CertificateStatus
+from exams.models import AttemptStatus, Certificate, CertificateStatus
 from exams.rules import mask_name
 from exams.selectors import exam_rules_in_force
 from training.models import Enrollment
@@ -92,6 +92,33 @@ def revoke_on_confirmed_flag(flag) -> Certificate | None:
     """proctoring's reviewer confirmed proxy study or an exam incident: the certificate behind it is revoked."""
     return revoke_for_confirmed_proxy(
         enrollment_id=flag.enrollment_id, reason=f"经审核确认{flag.get_kind_display()}（异常记录 #{flag.pk}）"
+    )
+
+
+EXAM_REF_PREFIX = "exam-attempt:"
+
+
+def attempt_of_flag(flag):
+    """The attempt an exam flag was raised for (proctoring keeps it as exam_ref "exam-attempt:<pk>")."""
+    from exams.models import Attempt
+
+    if flag.kind != "exam" or not (flag.exam_ref or "").startswith(EXAM_REF_PREFIX):
+        return None
+    pk = flag.exam_ref.removeprefix(EXAM_REF_PREFIX)
+    return Attempt.objects.filter(pk=int(pk), enrollment_id=flag.enrollment_id).first() if pk.isdigit() else None
+
+
+def release_on_dismissed_flag(flag) -> Certificate | None:
+    """The reviewer dismissed an exam flag: a pass the flag held back takes effect exactly as an unflagged pass
+    (training's enrollment_mark_passed through certificate_issue). A fail stays a fail."""
+    attempt = attempt_of_flag(flag)
+    if attempt is None or attempt.status != AttemptStatus.SUBMITTED or not attempt.passed:
+        return None
+    return certificate_issue(
+        enrollment=attempt.enrollment,
+        score=attempt.score,
+        on=timezone.localdate(attempt.submitted_at),
+        attempt=attempt,
     )
 
 

@@ -63,6 +63,8 @@ def session_timeline(flag: Flag) -> list[Event]:
     """The study session of the flag, in time order: start, every check (passed or failed, with the re-check
     pause a failure starts), every credited stretch of the hours ledger (voided ones marked), the end."""
     session = flag.session
+    if session is None:  # a flag at enrolment or from an exam has no study session
+        return []
     tol = face_tolerance()
     events = [Event(session.started_at, "start", _("开始学习《%(lesson)s》") % {"lesson": session.lesson})]
     for snap in session.snapshots.order_by("seq"):

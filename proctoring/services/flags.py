@@ -68,6 +68,9 @@ def flag_raise_exam(*, enrollment_id: int, exam_ref: str, note: str, verdict: st
 # Called with the flag when a reviewer confirms proxy study or a proctoring incident of an exam; higher apps (the
 # exam's certificates) register here from their AppConfig.ready(), since proctoring never imports them.
 CONFIRMED_HOOKS: list = []
+# Called with the flag when a reviewer dismisses it: an exam pass held back by the flag takes effect (registered
+# by exams' AppConfig.ready(), like CONFIRMED_HOOKS).
+DISMISSED_HOOKS: list = []
 
 
 def can_review(user) -> bool:
@@ -103,6 +106,9 @@ def flag_review(*, flag: Flag, reviewer, confirm: bool, reason: str) -> Flag:
     flag.save()
     if confirm and flag.kind in (FlagKind.PROXY, FlagKind.EXAM):
         for hook in CONFIRMED_HOOKS:
+            hook(flag)
+    if not confirm:
+        for hook in DISMISSED_HOOKS:
             hook(flag)
     return flag
 
