@@ -2,7 +2,14 @@
 
 from training.roles import Role
 
-_RESULTS = {"exams.view_results", "exams.view_attempt", "exams.view_certificate"}
+_RESULTS = {
+    "exams.view_results",
+    "exams.view_attempt",
+    "exams.view_answer",
+    "exams.view_attemptevent",
+    "exams.view_certificate",
+    "exams.view_externalresult",
+}
 
 GRANTS: dict[Role, set[str]] = {
     Role.PROVIDER_STAFF: {

@@ -149,6 +149,13 @@ class Answer(models.Model):
     value = models.CharField(_("作答"), max_length=6, blank=True)  # shown letters "AC", or "T"/"F"
     saved_at = models.DateTimeField(_("保存时间"))
 
+    scope_paths = ScopePaths(
+        region=("attempt__enrollment__project__region",),
+        provider=("attempt__enrollment__project__provider",),
+        project=("attempt__enrollment__project",),
+        trainee=("attempt__enrollment__trainee",),
+    )
+
     class Meta:
         verbose_name = _("作答")
         verbose_name_plural = _("作答")
