@@ -62,9 +62,16 @@ def sitting_create(
 
 
 @transaction.atomic
-def check_in(*, sitting: Sitting, id_number: str, staff_user, by_face: bool = False, seat: str = "") -> CheckIn:
-    """Exam-site staff check a candidate in by ID number (face only where the candidate consented)."""
+def check_in(
+    *, sitting: Sitting, id_number: str, staff_user, by_face: bool = False, seat: str = "", image_bytes=None
+) -> CheckIn:
+    """Exam-site staff check a candidate in by ID number (face only where the candidate consented). With
+    `image_bytes` (the frame of the staff device's camera) the face is checked against the candidate's template
+    through proctoring's one check path first; a face that is not the candidate's checks nobody in."""
+    from exams.services.proctor import ExamRefused, face_verify
     from proctoring.services.consent import has_biometric_consent
+
+    by_face = by_face or image_bytes is not None
 
     if sitting.mode != SittingMode.SITE:
         raise ValidationError("线上考试无需考点签到")
@@ -80,6 +87,13 @@ def check_in(*, sitting: Sitting, id_number: str, staff_user, by_face: bool = Fa
         raise ValidationError("该身份证号不在本项目花名册上")
     if by_face and not has_biometric_consent(enrollment.trainee):
         raise ValidationError("该考生未同意人脸识别，请核验身份证")
+    if image_bytes is not None:
+        try:
+            passed, detail = face_verify(trainee=enrollment.trainee, image_bytes=image_bytes)
+        except ExamRefused as refused:
+            raise ValidationError(f"无法进行人脸核验（{refused}），请核验身份证") from refused
+        if not passed:
+            raise ValidationError(f"人脸核验未通过（{detail['verdict']}）：与该考生的人脸模板不符，请核验身份证件")
     existing = CheckIn.objects.filter(sitting=sitting, enrollment=enrollment).first()
     if existing:
         return existing

@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
@@ -20,6 +20,7 @@ from exams.services.bank import COLUMNS, questions_check, questions_import, read
 from exams.services.certificates import certificate_pdf
 from exams.services.sittings import check_in
 from exams.tables import MAX_BYTES, TableFileError
+from training.models import Trainee
 from training.scope import visible
 
 PREVIEW_ROWS = 20
@@ -88,22 +89,41 @@ def question_template(request):
 @login_required
 @permission_required("exams.check_in", raise_exception=True)
 def sitting_check_in(request, pk: int):
+    """By ID number; where the candidate consented to face recognition the page offers a face check with the
+    staff device's camera (the ID check alone stays possible, and is the only way without consent)."""
+    from proctoring.services.consent import has_biometric_consent
+
     sitting = get_object_or_404(visible(request.user, Sitting.objects.filter(mode=SittingMode.SITE)), pk=pk)
+    context = {"sitting": sitting, "count": sitting.check_ins.count()}
     if request.method == "POST":
+        id_number = request.POST.get("id_number", "").strip().upper()
+        seat = request.POST.get("seat", "")[:10]
+        upload = request.FILES.get("image")
+        if upload is None and request.POST.get("step") == "lookup":
+            trainee = Trainee.objects.filter(id_number=id_number, enrollments__project=sitting.project).first()
+            if trainee is not None and has_biometric_consent(trainee):
+                context.update({"face": True, "id_number": id_number, "seat": seat})
+                return render(request, "exams/check_in.html", context)
         try:
             done = check_in(
                 sitting=sitting,
-                id_number=request.POST.get("id_number", ""),
+                id_number=id_number,
                 staff_user=request.user,
-                by_face=False,
-                seat=request.POST.get("seat", "")[:10],
+                seat=seat,
+                image_bytes=upload.read() if upload else None,
             )
         except ValidationError as error:
+            if upload is not None:
+                return JsonResponse({"ok": False, "reason": error.messages[0]}, status=422)
             messages.error(request, error.messages[0])
         else:
-            messages.success(request, f"已签到：{done.enrollment.trainee.name}")
+            how = "人脸核验" if done.by_face else "身份证核验"
+            message = f"已签到（{how}）：{done.enrollment.trainee.name}"
+            if upload is not None:
+                return JsonResponse({"ok": True, "message": message})
+            messages.success(request, message)
         return redirect("exams:check-in", pk=sitting.pk)
-    return render(request, "exams/check_in.html", {"sitting": sitting, "count": sitting.check_ins.count()})
+    return render(request, "exams/check_in.html", context)
 
 
 @login_required
