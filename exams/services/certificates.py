@@ -114,6 +114,8 @@ def release_on_dismissed_flag(flag) -> Certificate | None:
     attempt = attempt_of_flag(flag)
     if attempt is None or attempt.status != AttemptStatus.SUBMITTED or not attempt.passed:
         return None
+    if Certificate.objects.filter(enrollment_id=attempt.enrollment_id, status=CertificateStatus.REVOKED).exists():
+        return None  # a revoked certificate is never issued again (certificate_issue refuses it)
     return certificate_issue(
         enrollment=attempt.enrollment,
         score=attempt.score,

@@ -68,8 +68,8 @@ def flag_raise_exam(*, enrollment_id: int, exam_ref: str, note: str, verdict: st
 # Called with the flag when a reviewer confirms proxy study or a proctoring incident of an exam; higher apps (the
 # exam's certificates) register here from their AppConfig.ready(), since proctoring never imports them.
 CONFIRMED_HOOKS: list = []
-# Called with the flag when a reviewer dismisses it: an exam pass held back by the flag takes effect (registered
-# by exams' AppConfig.ready(), like CONFIRMED_HOOKS).
+# Called with the flag when a reviewer dismisses it (or an appeal against its confirmation is upheld): an exam
+# pass held back by the flag takes effect (registered by exams' AppConfig.ready(), like CONFIRMED_HOOKS).
 DISMISSED_HOOKS: list = []
 
 
@@ -161,4 +161,7 @@ def flag_appeal_decide(*, flag: Flag, user, upheld: bool, reason: str) -> Flag:
         if flag.kind == FlagKind.PROXY and flag.voided_rows and flag.session_id:
             hours_restore(source_prefix=flag.session.credit_source_prefix, void_reason=_void_reason(flag))
     flag.save()
+    if upheld:  # the flag ends dismissed: what a dismissal releases is released now
+        for hook in DISMISSED_HOOKS:
+            hook(flag)
     return flag

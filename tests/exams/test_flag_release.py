@@ -91,3 +91,19 @@ def test_dismissed_flag_of_a_failed_attempt_stays_failed(settings):
     assert not Certificate.objects.filter(enrollment=enrollment).exists()
     enrollment.refresh_from_db()
     assert enrollment.exam_passed_on is None
+
+
+def test_upheld_appeal_against_a_confirmed_flag_releases_the_pass(flagged):
+    from proctoring.services.flags import flag_appeal, flag_appeal_decide
+    from training.services.people import trainee_account_create
+
+    attempt, enrollment, flag, reviewer = flagged
+    flag_review(flag=flag, reviewer=reviewer, confirm=True, reason="疑似他人代考")
+    assert not Certificate.objects.filter(enrollment=enrollment).exists()
+    trainee = trainee_account_create(trainee=enrollment.trainee, password="Pass-word-2024")
+    flag_appeal(flag=flag, user=trainee, text="本人参考，切屏是因为网络断开")
+    second = staff_user(Role.HR_OFFICER, region=enrollment.project.region)
+    flag_appeal_decide(flag=flag, user=second, upheld=True, reason="核实为网络问题")
+    assert Certificate.objects.get(enrollment=enrollment).status == "valid"
+    enrollment.refresh_from_db()
+    assert enrollment.exam_score == 100
