@@ -48,9 +48,15 @@ def test_every_link_of_every_home_page_answers_without_an_error(client, demo):
 
 
 def test_each_home_page_says_what_to_do_now(client, demo):
+    # a trainee who has not studied online yet, and one of the exam step's candidates (exams/demo.py)
+    learner = (
+        User.objects.filter(trainee__isnull=False).exclude(trainee__enrollments__credited_hours__kind="online").first()
+    )
+    candidate = User.objects.filter(trainee__enrollments__credited_hours__kind="online").first()
     expectations = {
         "provider_dongying": ["未分班的学员：分配到线下班级"],
-        "370503197101293191": ["阅读并签署人脸核验同意书", "采集人脸基准照片", "继续在线学习"],
+        learner.username: ["阅读并签署人脸核验同意书", "采集人脸基准照片", "继续在线学习"],
+        candidate.username: ["阅读并签署人脸核验同意书", "可以参加结业考试"],
     }
     for username, texts in expectations.items():
         client.force_login(User.objects.get(username=username))
