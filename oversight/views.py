@@ -144,10 +144,14 @@ def target_headers() -> list[str]:
             *[f"{y}年目标" for y in range(rules.FIRST_YEAR, rules.FINAL_YEAR + 1)]]  # fmt: skip
 
 
+def _rate(baseline):
+    return "—" if baseline.accident_rate_2020 is None else str(baseline.accident_rate_2020)
+
+
 def target_rows(rows) -> list[list]:
     return [
         [r.baseline.region.code, r.baseline.region.name, str(r.baseline.get_personnel_class_display()),
-         r.baseline.enterprises, r.baseline.people, _dash(r.baseline.accident_rate_2020 and str(r.baseline.accident_rate_2020)),
+         r.baseline.enterprises, r.baseline.people, _rate(r.baseline),
          *[_dash(v) for v in r.targets.values()]]
         for r in rows
     ]  # fmt: skip

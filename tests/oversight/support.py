@@ -53,7 +53,9 @@ def build_world() -> World:
     )
 
 
-def add_trainee(world, enterprise, personnel_class=PersonnelClass.SAFETY_MANAGER, *, enrol=False, passed=False, new=False):
+def add_trainee(
+    world, enterprise, personnel_class=PersonnelClass.SAFETY_MANAGER, *, enrol=False, passed=False, new=False
+):
     trainee = TraineeFactory(enterprise=enterprise, personnel_class=personnel_class, new_or_transferred=new)
     if enrol or passed:
         enrollment = enrollment_create(project=world.project, trainee=trainee)
