@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "proctoring",
     "exams",
     "funding",
+    "oversight",
 ]
 
 MIDDLEWARE = [
@@ -161,6 +162,7 @@ SPREADSHEET_MAX_BYTES = env.int("SPREADSHEET_MAX_BYTES", default=20 * 1024 * 102
 SPREADSHEET_MAX_UNCOMPRESSED_BYTES = env.int("SPREADSHEET_MAX_UNCOMPRESSED_BYTES", default=200 * 1024 * 1024)
 SPREADSHEET_MAX_MEMBERS = env.int("SPREADSHEET_MAX_MEMBERS", default=200)  # an Excel workbook has 10-30 parts
 SPREADSHEET_MAX_ROWS = env.int("SPREADSHEET_MAX_ROWS", default=100_000)
+OVERSIGHT_BEHIND_PERCENT = env.int("OVERSIGHT_BEHIND_PERCENT", default=50)  # follow-up list: enrolled share below this
 # A roster task that runs longer than this (seconds) is stopped and its upload marked failed with the reason.
 ROSTER_TASK_SOFT_TIME_LIMIT = env.int("ROSTER_TASK_SOFT_TIME_LIMIT", default=1800)
 # Admin exports: import-export strips a leading "="; training/tabular.py SafeCSV/SafeXLSX neutralise = + - @ too.

@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include("training.urls")),
     path("", include("proctoring.urls")),
     path("", include("exams.urls")),
+    path("", include("oversight.urls")),
     path("public/certificates/<str:serial>/", certificate_page, name="public-certificate"),
     path("", include("funding.urls")),
 ]

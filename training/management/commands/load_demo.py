@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 # Apps above `training` may ship a `demo` module with a `load(log)` function; it runs after training's steps.
-OTHER_APPS = ["proctoring", "exams", "funding"]
+OTHER_APPS = ["proctoring", "exams", "funding", "oversight"]
 
 
 def _call(step, log):
