@@ -28,6 +28,22 @@ class ScopePaths:
     project: tuple[str, ...] = ()  # to a TrainingProject (auditors and experts are bound to projects)
     trainee: tuple[str, ...] = ()  # to a Trainee (a trainee sees their own records)
 
+    def through(self, relation: str) -> ScopePaths:
+        """The same lookups from a model that reaches this one through `relation` (a record of an enrolment:
+        `ENROLLMENT_PATHS.through("enrollment")`)."""
+        return ScopePaths(**{kind: tuple(f"{relation}__{p}" for p in paths) for kind, paths in vars(self).items()})
+
+
+# An enrolment is seen by its project's region, park, provider and assigned auditors, the park of the trainee's
+# enterprise, and the trainee; every record of an enrolment is seen by the same people (`.through("enrollment")`).
+ENROLLMENT_PATHS = ScopePaths(
+    region=("project__region",),
+    park=("project__park", "trainee__enterprise__park"),
+    provider=("project__provider",),
+    project=("project",),
+    trainee=("trainee",),
+)
+
 
 def region_subtree(region) -> QuerySet:
     """The region and every region below it (three levels: province → city → county)."""

@@ -5,15 +5,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from training.models import PersonnelClass
-from training.scope import ScopePaths
+from training.scope import ENROLLMENT_PATHS
 
-_SCOPE = ScopePaths(
-    region=("enrollment__project__region",),
-    park=("enrollment__project__park", "enrollment__trainee__enterprise__park"),
-    provider=("enrollment__project__provider",),
-    project=("enrollment__project",),
-    trainee=("enrollment__trainee",),
-)
+_SCOPE = ENROLLMENT_PATHS.through("enrollment")
 
 
 class ExternalResult(models.Model):

@@ -6,15 +6,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from exams.models.policy import MultiScoring
-from training.scope import ScopePaths
+from training.scope import ENROLLMENT_PATHS, ScopePaths
 
-_ENROLLMENT_SCOPE = ScopePaths(
-    region=("enrollment__project__region",),
-    park=("enrollment__project__park", "enrollment__trainee__enterprise__park"),
-    provider=("enrollment__project__provider",),
-    project=("enrollment__project",),
-    trainee=("enrollment__trainee",),
-)
+_ENROLLMENT_SCOPE = ENROLLMENT_PATHS.through("enrollment")
 
 
 class SittingMode(models.TextChoices):

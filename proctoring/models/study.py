@@ -4,15 +4,9 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from training.scope import ScopePaths
+from training.scope import ENROLLMENT_PATHS
 
-_ENROLLMENT_SCOPE = ScopePaths(
-    region=("enrollment__project__region",),
-    park=("enrollment__project__park", "enrollment__trainee__enterprise__park"),
-    provider=("enrollment__project__provider",),
-    project=("enrollment__project",),
-    trainee=("enrollment__trainee",),
-)
+_ENROLLMENT_SCOPE = ENROLLMENT_PATHS.through("enrollment")
 
 
 class SessionStatus(models.TextChoices):
@@ -99,7 +93,7 @@ class Snapshot(models.Model):
     # Set once by proctoring.services.study.study_credit: the seconds this passed check credited (0 included).
     credited_seconds = models.FloatField(_("本次核验计入（秒）"), null=True, blank=True)
 
-    scope_paths = ScopePaths(**{k: tuple(f"session__{p}" for p in v) for k, v in vars(_ENROLLMENT_SCOPE).items()})
+    scope_paths = _ENROLLMENT_SCOPE.through("session")
 
     class Meta:
         verbose_name = _("学习抓拍")

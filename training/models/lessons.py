@@ -2,7 +2,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from training.scope import ScopePaths
+from training.scope import ENROLLMENT_PATHS, ScopePaths
 
 
 class Lesson(models.Model):
@@ -51,13 +51,7 @@ class LessonProgress(models.Model):
     ledger_seconds = models.PositiveIntegerField(_("已记入台账（秒）"), default=0)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
-    scope_paths = ScopePaths(
-        region=("enrollment__project__region",),
-        park=("enrollment__project__park", "enrollment__trainee__enterprise__park"),
-        provider=("enrollment__project__provider",),
-        project=("enrollment__project",),
-        trainee=("enrollment__trainee",),
-    )
+    scope_paths = ENROLLMENT_PATHS.through("enrollment")
 
     class Meta:
         verbose_name = _("课时进度")

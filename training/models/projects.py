@@ -2,7 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from training.scope import ScopePaths
+from training.scope import ENROLLMENT_PATHS, ScopePaths
 
 
 class ProjectStatus(models.TextChoices):
@@ -105,13 +105,7 @@ class Enrollment(models.Model):
     exam_score = models.PositiveSmallIntegerField(_("考试成绩"), null=True, blank=True)
     retraining_fee_reduced = models.BooleanField(_("再培训学费减免资格"), default=False)
 
-    scope_paths = ScopePaths(
-        region=("project__region",),
-        park=("project__park", "trainee__enterprise__park"),
-        provider=("project__provider",),
-        project=("project",),
-        trainee=("trainee",),
-    )
+    scope_paths = ENROLLMENT_PATHS
 
     class Meta:
         verbose_name = _("项目学员")
