@@ -106,10 +106,14 @@ class ProxyRingAdmin(ReadOnlyAdmin):
     """One face under several accounts across a province (the nightly job, proctoring.rings): the province's
     reviewers see the accounts, their providers and projects, and the distances that joined them."""
 
-    list_display = ["pk", "province", "size", "min_distance", "member_list", "status", "created_at", "seen_at"]
+    list_display = ["pk", "province", "size", "min_distance", "member_list", "status", "review_link", "seen_at"]
     list_filter = ["status"]
     exclude = ["key"]
     date_hierarchy = "created_at"
+
+    @admin.display(description=_("审核"))
+    def review_link(self, obj):
+        return format_html('<a href="{}">{}</a>', reverse("proctoring:ring-detail", args=[obj.pk]), _("去审核"))
 
     @admin.display(description=_("账号与培训机构"))
     def member_list(self, obj):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from proctoring.views import attendance, calibration, consent, flags, study, templates
+from proctoring.views import attendance, calibration, consent, flags, rings, study, templates
 
 app_name = "proctoring"
 
@@ -25,6 +25,8 @@ urlpatterns = [
     path("flags/", flags.flag_list, name="flag-list"),
     path("flags/<int:pk>/", flags.flag_detail, name="flag-detail"),
     path("flags/mine/", flags.my_flags, name="my-flags"),
+    path("rings/", rings.ring_list, name="ring-list"),
+    path("rings/<int:pk>/", rings.ring_detail, name="ring-detail"),
     path("snapshots/<int:pk>/image/", flags.snapshot_image, name="snapshot-image"),
     # Face checks: the tolerance against the reviewed population (HR)
     path("faces/calibration/", calibration.calibration_page, name="face-calibration"),

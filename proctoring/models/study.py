@@ -156,6 +156,15 @@ class Flag(models.Model):
     # never imports the app above it.
     exam_ref = models.CharField(_("考试记录"), max_length=40, blank=True)
     note = models.TextField(_("说明"), blank=True)
+    # Raised when a province's reviewer confirms a proxy ring (proctoring.services.rings): one flag per account.
+    ring = models.ForeignKey(
+        "proctoring.ProxyRing",
+        verbose_name=_("代学团伙"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="flags",
+    )
     snapshots = models.ManyToManyField(Snapshot, verbose_name=_("证据抓拍"), related_name="flags")
     matched_trainee = models.ForeignKey(
         "training.Trainee",

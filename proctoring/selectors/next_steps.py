@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from proctoring.models import AppealStatus, Flag, FlagStatus
+from proctoring.models import AppealStatus, Flag, FlagStatus, ProxyRing, RingStatus
 from proctoring.services.consent import current_consent
 from proctoring.services.enrolment import template_for
 from training.scope import binding_kind, visible
@@ -108,6 +108,16 @@ def reviewer_steps(user) -> list[Step]:
                 label=_("待处理的申诉"),
                 url=reverse("proctoring:flag-list") + "?status=&appeal=pending",
                 count=n,
+            )
+        )
+    if n := visible(user, ProxyRing.objects.filter(status=RingStatus.OPEN)).count():
+        steps.append(
+            Step(
+                order=12,
+                label=_("待审核的代学团伙（跨账号同一人脸）"),
+                url=reverse("proctoring:ring-list"),
+                count=n,
+                alert=True,
             )
         )
     return steps

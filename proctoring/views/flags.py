@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from proctoring.faces import tolerance as face_tolerance
-from proctoring.models import Flag, FlagKind, FlagStatus, ImageKind, Snapshot
+from proctoring.models import Flag, FlagKind, FlagStatus, ImageKind, ProxyRing, RingStatus, Snapshot
 from proctoring.selectors.review import distance_words, matched_photo, reference_photo, session_timeline
 from proctoring.selectors.study import confirmed_proxies_by_provider, flag_counts, flags_for
 from proctoring.services import flags as flag_services
@@ -32,6 +32,7 @@ def flag_list(request):
         "kind": kind,
         "statuses": FlagStatus.choices,
         "kinds": FlagKind.choices,
+        "open_rings": visible(request.user, ProxyRing.objects.filter(status=RingStatus.OPEN)).count(),
     }
     return render(request, "proctoring/flag_list.html", context)
 
