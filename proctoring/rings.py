@@ -75,7 +75,7 @@ def close_pairs(
     if n < 2:
         return np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0, np.float32)
     exact_max = int(getattr(settings, "FACE_RING_EXACT_MAX", 100_000)) if exact_max is None else exact_max
-    nprobe = int(getattr(settings, "FACE_RING_NPROBE", 16)) if nprobe is None else nprobe
+    nprobe = int(getattr(settings, "FACE_RING_NPROBE", 32)) if nprobe is None else nprobe
     index = _exact_index(matrix) if n <= exact_max else _ivf_index(matrix, nprobe)
     firsts, seconds, distances = [], [], []
     for start in range(0, n, batch):
