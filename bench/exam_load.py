@@ -89,11 +89,15 @@ def seed(n: int, duration: float) -> dict:
     rows = []
     for e in enrollments:
         rows += [
-            CreditedHours(enrollment=e, course=c, kind=CreditKind.ONLINE, hours=c.hours, source=f"b:{e.pk}:{c.pk}")
+            CreditedHours(
+                enrollment=e, course=c, kind=CreditKind.ONLINE, seconds=int(c.hours * 3600), source=f"b:{e.pk}:{c.pk}"
+            )
             for c in online
         ]
         rows.append(
-            CreditedHours(enrollment=e, kind=CreditKind.OFFLINE_THEORY, hours=Decimal("14.4"), source=f"b:{e.pk}")
+            CreditedHours(
+                enrollment=e, kind=CreditKind.OFFLINE_THEORY, seconds=int(Decimal("14.4") * 3600), source=f"b:{e.pk}"
+            )
         )
     CreditedHours.objects.bulk_create(rows)
     CheckIn.objects.bulk_create([CheckIn(sitting=sitting, enrollment=e, checked_by=staff) for e in enrollments])
@@ -304,7 +308,8 @@ def main():
     redis_url = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/7")
     env = {
         **os.environ,
-        "DATABASE_URL": db_url + "?conn_max_age=60",
+        "DATABASE_URL": db_url,
+        "DATABASE_POOL_MAX_SIZE": os.environ.get("DATABASE_POOL_MAX_SIZE", "20"),
         "REDIS_URL": redis_url,
         "CHANNELS_PREFIX": PREFIX,
         "DEBUG": "0",

@@ -91,6 +91,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A transaction takes the write lock when it begins: a reader upgrading to a writer while another thread
     # writes fails at once with "database is locked" instead of waiting (seen with study websockets + uploads).
     DATABASES["default"]["OPTIONS"]["transaction_mode"] = "IMMEDIATE"
+elif pool_max := env.int("DATABASE_POOL_MAX_SIZE", default=0):
+    # Under daphne every request runs in its own thread, and each thread would keep its own PostgreSQL connection
+    # (PostgreSQL refuses past max_connections: seen with 200 exam candidates). A pool per process caps them:
+    # processes × DATABASE_POOL_MAX_SIZE must stay under the server's max_connections. A request waits up to
+    # DATABASE_POOL_TIMEOUT seconds for a free connection. The pool replaces persistent connections.
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": min(2, pool_max),
+        "max_size": pool_max,
+        "timeout": env.float("DATABASE_POOL_TIMEOUT", default=30),
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "training.User"
