@@ -4,6 +4,7 @@ service's, and its refusal is shown on the form with its figures."""
 from decimal import Decimal
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from funding.models import AcceptanceKind
@@ -27,7 +28,9 @@ def _bp(value: Decimal) -> int:
 
 class BudgetForm(forms.Form):
     region = forms.ChoiceField(label=_("统筹地区"))
-    year = forms.IntegerField(label=_("年度"), min_value=2017, max_value=2100)
+    year = forms.IntegerField(
+        label=_("年度"), min_value=2017, max_value=2100, initial=lambda: timezone.localdate().year
+    )
     contribution_income = forms.CharField(label=_("上年度工伤保险基金征缴收入（元）"), max_length=20)
     share_percent = forms.DecimalField(
         label=_("预防费比例（%）"), max_digits=5, decimal_places=2, min_value=0, max_value=100,

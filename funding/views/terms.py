@@ -31,7 +31,8 @@ def budget_list(request):
     form = BudgetForm(request.POST or None, regions=regions)
     if request.method == "POST":
         _require(request, "funding.manage_budget")
-        region = get_object_or_404(visible(user, Region.objects.all()), code=request.POST.get("region", ""))
+        code = request.POST.get("region", "")
+        region = get_object_or_404(visible(user, Region.objects.all()), code=code) if code else None
         if form.is_valid():
             d = form.cleaned_data
             try:

@@ -6,10 +6,10 @@ import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.urls import reverse
 
-from funding.models import BatchStatus, ClaimBatch, ContractTerms, EntryKind, LedgerEntry
+from funding.models import BatchStatus, Claim, ClaimBatch, ContractTerms, EntryKind, FraudCase, LedgerEntry
 from funding.services.claims import batch_review, batch_submit
 from tests.factories import region_tree, staff_user
-from tests.funding.support import Fund
+from tests.funding.support import Fund, flag
 from training.roles import Role
 
 pytestmark = pytest.mark.django_db
@@ -86,3 +86,38 @@ def test_approval_in_the_admin_goes_through_the_service_and_keeps_maker_checker_
     batch.refresh_from_db()
     assert batch.status == BatchStatus.APPROVED and batch.approved_by == fund.si
     assert "已审批" in response.content.decode()
+
+
+def test_every_fund_list_and_record_opens_read_only_for_the_superuser(client, paid):
+    client.force_login(staff_user(Role.ADMIN, username="admin_fund"))
+    for name in ("budget", "contractterms", "acceptance", "claimbatch", "claim", "ledgerentry", "fraudcase"):
+        assert client.get(reverse(f"admin:funding_{name}_changelist")).status_code == 200, name
+    for model, obj in [("budget", paid.budget), ("contractterms", paid.terms), ("claim", Claim.objects.get())]:
+        page = client.get(reverse(f"admin:funding_{model}_change", args=[obj.pk])).content.decode()
+        assert 'name="_save"' not in page, model
+    assert client.get(reverse("admin:funding_budget_add")).status_code == 403
+
+
+def test_a_fraud_decision_in_the_admin_goes_through_the_service(client, paid):
+    flag(Claim.objects.get().enrollment, confirm=True)  # confirmed after payment: clawed back, a case opened
+    case = FraudCase.objects.get()
+    url = reverse("admin:funding_fraudcase_changelist")
+    data = {
+        "action": "decide",
+        ACTION_CHECKBOX_NAME: [case.pk],
+        "apply": "1",
+        "decision_number": "东人社罚〔2024〕1号",
+    }
+    client.force_login(paid.si)
+    page = client.post(url, {**data, "fine_times": "6"}, follow=True).content.decode()
+    assert "罚款倍数：须在骗取金额的 2 至 5 倍之间" in page
+    case.refresh_from_db()
+    assert case.decided_at is None
+    client.post(url, {**data, "fine_times": "3"})
+    case.refresh_from_db()
+    assert (case.fine_fen, case.decided_by, case.decision_number) == (
+        3 * case.amount_fen,
+        paid.si,
+        "东人社罚〔2024〕1号",
+    )
+    assert ContractTerms.objects.get().status == "cancelled"
