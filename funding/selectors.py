@@ -6,13 +6,24 @@ import datetime
 import importlib.util
 from dataclasses import dataclass, field
 
-from django.db.models import Q
+from django.db.models import Q, Sum
 from django.utils import timezone
 
-from funding.models import Budget, Claim, ClaimStatus, ContractStatus, ContractTerms, FundRule, LedgerEntry
+from funding.models import (
+    Acceptance,
+    Budget,
+    Claim,
+    ClaimStatus,
+    ContractStatus,
+    ContractTerms,
+    EntryKind,
+    FundRule,
+    LedgerEntry,
+)
 from funding.models.ledger import GENESIS
-from funding.rules import claim_amount, claim_reasons, entry_digest
+from funding.rules import claim_amount, claim_reasons, entry_digest, stage_error
 from training.models import Enrollment, EnrollmentStatus
+from training.scope import visible
 from training.selectors.completion import progress_for_enrollments
 from training.selectors.policy import region_chain
 
@@ -170,3 +181,39 @@ def verify_chain(chunk_size: int = 20000) -> ChainReport:
     if head is not None and (head[0], head[1]) != (previous, count):
         return ChainReport(count, previous, None, f"链尾与记账头不符：记账头 {head[1]} 条 {head[0]}")
     return ChainReport(count, previous)
+
+
+@dataclass
+class BudgetRow:
+    budget: Budget
+    net_paid_fen: int
+
+    @property
+    def left_fen(self) -> int:
+        return self.budget.cap_fen - self.budget.reserved_fen
+
+
+def budgets_in_scope(user) -> list[BudgetRow]:
+    """The budgets the user sees, each with its cap, reserved by contracts, paid net of reversals (ledger) and left
+    to reserve."""
+    budgets = list(visible(user, Budget.objects.select_related("region", "recorded_by")).order_by("-year", "region"))
+    rows = (
+        LedgerEntry.objects.filter(budget__in=[b.pk for b in budgets])
+        .values("budget_id")
+        .annotate(
+            paid=Sum("amount_fen", filter=Q(kind=EntryKind.PAYMENT), default=0),
+            back=Sum("amount_fen", filter=Q(kind__in=[EntryKind.REVERSAL, EntryKind.CLAWBACK]), default=0),
+        )
+        .order_by()
+    )
+    net = {r["budget_id"]: r["paid"] - r["back"] for r in rows}
+    return [BudgetRow(b, net.get(b.pk, 0)) for b in budgets]
+
+
+def payment_block(terms: ContractTerms, payment_fen: int) -> str | None:
+    """Why a payment of `payment_fen` on the contract would be refused now (the same rule batch_pay applies): past
+    the advance share before acceptance (验收), or past the reservation. None when it may be paid."""
+    return stage_error(
+        amount_fen=terms.amount_fen, advance_bp=terms.advance_bp, paid_fen=terms.paid_fen, payment_fen=payment_fen,
+        accepted=Acceptance.objects.filter(terms=terms).exists(),
+    )  # fmt: skip

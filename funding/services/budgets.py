@@ -80,11 +80,13 @@ def low_price_warnings(*, region, prices: list[Price], on_date=None) -> list[str
 
 @transaction.atomic
 def contract_terms_enter(
-    *, contract: ServiceContract, prices: list[Price], advance_bp: int, by, acknowledge_low_price: bool = False
-) -> ContractTerms:
+    *, contract: ServiceContract, prices: list[Price], advance_bp: int, by, acknowledge_low_price: bool = False,
+    online_tender_document: str = "",
+) -> ContractTerms:  # fmt: skip
     """Enter the fund terms of a signed contract and reserve its amount against the budget of its year, under a
     lock on the budget row. Over the cap: refused with the figures. A fee per hour below the benchmark is flagged;
-    the reviewer must acknowledge it (recorded)."""
+    the reviewer must acknowledge it (recorded). With `online_tender_document` HR records at once that the online
+    part was procured by tender (as online_tender_record does later)."""
     project = contract.project
     require(by, "funding.manage_contract_terms", project, action="登记合同资金条款")
     if ContractTerms.objects.filter(contract=contract).exists():
@@ -114,12 +116,13 @@ def contract_terms_enter(
     error = over_cap_error(cap=budget.cap_fen, reserved=budget.reserved_fen, amount=amount)
     if error:
         raise ValidationError(error)
-    now = timezone.now()
+    now, tender = timezone.now(), online_tender_document.strip()
     terms = ContractTerms.objects.create(
         contract=contract, budget=budget, amount_fen=amount, advance_bp=advance_bp, acceptance_bp=BP - advance_bp,
         low_price=bool(warnings), low_price_note="\n".join(warnings),
         low_price_acknowledged_by=by if warnings else None, low_price_acknowledged_at=now if warnings else None,
-        entered_by=by,
+        entered_by=by, online_tendered=bool(tender), online_tender_document=tender,
+        online_tender_by=by if tender else None, online_tender_at=now if tender else None,
     )  # fmt: skip
     ContractPrice.objects.bulk_create(
         [ContractPrice(terms=terms, personnel_class=pc, fee_fen=p.fee_fen, online_fee_fen=p.online_fee_fen,

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from funding.models import BatchStatus, ClaimBatch, ClaimStatus, ContractTerms
 from funding.rules import yuan
-from funding.selectors import claimability
+from funding.selectors import claimability, payment_block
 from funding.services import claims as services
 from training.scope import visible
 
@@ -34,7 +34,7 @@ def _batch(request, pk):
 
 @login_required
 def fund_home(request):
-    if not request.user.has_perm("funding.view_claimbatch"):
+    if not any(request.user.has_perm(f"funding.view_{m}") for m in ("claimbatch", "contractterms", "budget")):
         raise PermissionDenied
     terms = visible(request.user, ContractTerms.objects.select_related("contract__project", "budget__region"))
     batches = visible(request.user, ClaimBatch.objects.select_related("terms__contract__project", "provider"))[:50]
@@ -70,6 +70,7 @@ def batch_detail(request, pk):
     context = {
         "batch": batch, "lines": lines, "events": batch.events.select_related("by"), "due_fen": due, "due": yuan(due),
         "payment_key": uuid.uuid4().hex, "can_reject": batch.status == BatchStatus.SUBMITTED,
+        "payment_blocked": payment_block(batch.terms, due) if batch.status == BatchStatus.APPROVED else None,
     }  # fmt: skip
     return render(request, "funding/batch_detail.html", context)
 
