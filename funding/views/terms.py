@@ -104,7 +104,8 @@ def terms_page(request, pk):
                     online_tender_document=d["online_tender_document"],
                 )  # fmt: skip
             except ValidationError as exc:
-                form.add_error(None, exc)
+                if not (warnings and not d["acknowledge_low_price"]):  # else the warning box below says it once
+                    form.add_error(None, exc)
             else:
                 text = _("已登记合同资金条款：合同金额 %(amount)s 元已在 %(budget)s 年度预算中预留")
                 messages.success(request, text % {"amount": yuan(terms.amount_fen), "budget": terms.budget})

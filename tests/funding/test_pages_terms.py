@@ -64,6 +64,7 @@ def test_the_low_price_warning_needs_the_acknowledgement_which_is_recorded(clien
     assert "低价竞争预警（严防低价竞争）" in page
     assert "专职安全管理人员：每学时 50.00 元，低于本地区成本基准 100.00 元（严防低价竞争）" in page
     assert 'name="acknowledge_low_price"' in page
+    assert page.count("低于本地区成本基准 100.00 元") == 1  # said once, in the warning box, not again as an error
     assert not ContractTerms.objects.exists() and not LedgerEntry.objects.exists()
     response = client.post(_url(fund), {**TERMS, "acknowledge_low_price": "on"}, follow=True)
     terms = ContractTerms.objects.get()
