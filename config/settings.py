@@ -174,6 +174,11 @@ SPREADSHEET_MAX_UNCOMPRESSED_BYTES = env.int("SPREADSHEET_MAX_UNCOMPRESSED_BYTES
 SPREADSHEET_MAX_MEMBERS = env.int("SPREADSHEET_MAX_MEMBERS", default=200)  # an Excel workbook has 10-30 parts
 SPREADSHEET_MAX_ROWS = env.int("SPREADSHEET_MAX_ROWS", default=100_000)
 OVERSIGHT_BEHIND_PERCENT = env.int("OVERSIGHT_BEHIND_PERCENT", default=50)  # follow-up list: enrolled share below this
+# Spot checks (随机抽查): how many offline sessions and learners one random draw of a project takes.
+OVERSIGHT_SAMPLE_SESSIONS = env.int("OVERSIGHT_SAMPLE_SESSIONS", default=3)
+OVERSIGHT_SAMPLE_LEARNERS = env.int("OVERSIGHT_SAMPLE_LEARNERS", default=5)
+# Provider and teacher credit (信用体系) is recalculated this often (oversight.tasks; also `recalculate_credit`).
+OVERSIGHT_CREDIT_EVERY_HOURS = env.float("OVERSIGHT_CREDIT_EVERY_HOURS", default=24)
 # A roster task that runs longer than this (seconds) is stopped and its upload marked failed with the reason.
 ROSTER_TASK_SOFT_TIME_LIMIT = env.int("ROSTER_TASK_SOFT_TIME_LIMIT", default=1800)
 # Admin exports: import-export strips a leading "="; training/tabular.py SafeCSV/SafeXLSX neutralise = + - @ too.
@@ -334,4 +339,8 @@ FACE_RING_NPROBE = env.int("FACE_RING_NPROBE", default=32)
 CELERY_BEAT_SCHEDULE["proxy-rings"] = {
     "task": "proctoring.tasks.proxy_rings_task",
     "schedule": crontab(hour=env.int("FACE_RING_HOUR", default=2), minute=30),
+}
+CELERY_BEAT_SCHEDULE["credit-recalculate"] = {
+    "task": "oversight.tasks.credit_recalculate_task",
+    "schedule": timedelta(hours=OVERSIGHT_CREDIT_EVERY_HOURS),
 }

@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from exams import rules
-from exams.models import Attempt, AttemptStatus, ExamRuleSet, Question, QuestionVersion
+from exams.models import Attempt, AttemptStatus, ExamRuleSet, ExternalResult, Question, QuestionVersion
 from training.models import Enrollment, EnrollmentStatus
 from training.selectors.completion import progress_for_enrollments
 from training.selectors.policy import region_chain
@@ -114,3 +114,14 @@ def result_breakdown(attempt: Attempt) -> list[dict]:
         {"topic": t, "got": got, "of": of, "percent": int(got * 100 / of) if of else 0}
         for t, (got, of) in sorted(by_topic.items())
     ]
+
+
+def exam_outcome_counts(enrollments) -> tuple[int, int]:
+    """Of `enrollments` (a queryset), how many sat an exam (a submitted attempt or an imported unified-exam result)
+    and how many passed one: the pass rate behind a provider's or teacher's credit (oversight)."""
+    submitted = Attempt.objects.filter(enrollment=OuterRef("pk"), status=AttemptStatus.SUBMITTED)
+    external = ExternalResult.objects.filter(enrollment=OuterRef("pk"))
+    people = Enrollment.objects.filter(pk__in=enrollments.values("pk"))
+    sat = people.filter(Exists(submitted) | Exists(external)).count()
+    passed = people.filter(Exists(submitted.filter(passed=True)) | Exists(external.filter(passed=True))).count()
+    return sat, passed

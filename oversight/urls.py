@@ -15,3 +15,23 @@ urlpatterns = [
     path("coverage/targets/import/", views.targets_import, name="targets-import"),
     path("coverage/targets/template.xlsx", views.targets_template, name="targets-template"),
 ]
+
+# ---- spot checks, revisits and credit (issue 11, part 2) -------------------------------------------------------
+from oversight.views import credit as credit_views  # noqa: E402
+from oversight.views import spotchecks as audit_views  # noqa: E402
+
+urlpatterns += [
+    path("audits/", audit_views.audit_home, name="audits"),
+    path("audits/projects/<int:pk>/", audit_views.audit_project, name="audit-project"),
+    path("audits/projects/<int:pk>/draw/", audit_views.audit_draw, name="audit-draw"),
+    path("audits/draws/<int:pk>/", audit_views.audit_draw_detail, name="audit-draw-detail"),
+    path("audits/sessions/<int:session_pk>/check/", audit_views.spot_check_record, name="spot-check"),
+    path("audits/learners/<int:enrollment_pk>/revisit/", audit_views.revisit_record, name="revisit"),
+    path("audits/evidence/<str:kind>/<int:pk>/", audit_views.evidence, name="audit-evidence"),
+    path("credit/", credit_views.credit_list, name="credit"),
+    path("credit/recalculate/", credit_views.credit_recalculate, name="credit-recalculate"),
+    path("credit/providers/<int:pk>/", credit_views.credit_provider, name="credit-provider"),
+    path("credit/providers/<int:pk>/complaints/", credit_views.complaint_add, name="complaint-add"),
+    path("credit/providers/<int:pk>/sanctions/", credit_views.sanction_add, name="sanction-add"),
+    path("credit/teachers/<int:pk>/", credit_views.credit_teacher, name="credit-teacher"),
+]

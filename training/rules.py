@@ -13,6 +13,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, ROUND_UP, Decimal
 
+from django.utils.translation import gettext as _
+
 HUNDRED = Decimal(100)
 
 
@@ -315,3 +317,26 @@ def contract_scale_error(*, class_label: str, planned: int, enrolled: int, addin
         f"超出服务合同规模：{class_label}计划培训 {planned} 人，已报名 {enrolled} 人，"
         f"再报名 {adding} 人将达 {enrolled + adding} 人"
     )
+
+
+# ---- a provider's standing (SPEC 三(三): lax providers are suspended or removed) --------------------------------
+
+WORKING_STATUS = "active"  # training.models.ProviderStatus.ACTIVE; plain value, as every rule here takes
+
+
+def provider_may_work(status: str) -> bool:
+    """Only an active provider submits rosters, forms classes and claims: a suspended or removed one does not."""
+    return status == WORKING_STATUS
+
+
+def provider_work_error(*, name: str, status: str, status_label: str, reason: str, action: str) -> str | None:
+    """Why the provider may not do `action` ("提交花名册", "开设班级", "申领工伤预防费"), with its status and the
+    reason given when it changed; None when it may."""
+    if provider_may_work(status):
+        return None
+    return _("培训机构“%(name)s”状态为“%(status)s”（%(reason)s），不能%(action)s") % {
+        "name": name,
+        "status": status_label,
+        "reason": reason or _("未说明原因"),
+        "action": action,
+    }

@@ -29,6 +29,7 @@ from funding.selectors import claimability
 from funding.services.access import require
 from funding.services.ledger import ledger_post_many
 from training.models import Enrollment
+from training.services.organisations import ACTION_CLAIM, provider_require_working
 
 
 def _event(batch, by, to_status, reason="", claim=None, from_status=None):
@@ -51,6 +52,7 @@ def batch_submit(*, terms: ContractTerms, enrollment_ids: list[int], by) -> Clai
     Two batches racing for one person: the partial unique constraint lets exactly one through."""
     project = terms.contract.project
     require(by, "funding.submit_claim", project, action="提交申领")
+    provider_require_working(provider=project.provider, action=ACTION_CLAIM)  # suspended or removed: no claims
     ids = {int(i) for i in enrollment_ids}
     if not ids:
         raise ValidationError("申领：请至少选择一名学员")

@@ -117,6 +117,8 @@ class FlagKind(models.TextChoices):
     FAILED_CHECK = "failed_check", _("核验未通过")
     PROXY = "proxy", _("疑似代学（与他人人脸模板相符）")
     EXAM = "exam", _("考试监考异常")
+    # A follow-up call or visit (培训回访, oversight) found the person did not really study: its hours are at stake.
+    REVISIT = "revisit", _("回访发现未参训学习")
 
 
 class FlagStatus(models.TextChoices):

@@ -44,3 +44,14 @@ def confirmed_proxies_by_provider(user) -> list[dict]:
         .annotate(n=Count("pk"))
         .order_by("-n")
     )
+
+
+def confirmed_flag_enrollment_count(enrollments) -> int:
+    """How many of `enrollments` (a queryset) have a confirmed flag of any kind: the confirmed-flag rate behind a
+    provider's or teacher's credit (oversight)."""
+    return (
+        Flag.objects.filter(enrollment__in=enrollments.values("pk"), status=FlagStatus.CONFIRMED)
+        .values("enrollment")
+        .distinct()
+        .count()
+    )

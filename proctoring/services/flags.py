@@ -65,6 +65,20 @@ def flag_raise_exam(*, enrollment_id: int, exam_ref: str, note: str, verdict: st
     )
 
 
+def flag_raise_revisit(*, enrollment_id: int, revisit_ref: str, note: str) -> Flag:
+    """A revisit (培训回访, recorded by a third-party auditor in oversight) found that the person did not really
+    attend or study: reviewed like any other flag. `revisit_ref` names the record ("revisit:12"), `note` says what
+    was found and the credited hours at stake; one open flag per revisit record, so a retry adds none."""
+    flag, _created = Flag.objects.get_or_create(
+        kind=FlagKind.REVISIT,
+        enrollment_id=enrollment_id,
+        exam_ref=revisit_ref,
+        status=FlagStatus.OPEN,
+        defaults={"note": note},
+    )
+    return flag
+
+
 # Called with the flag when a reviewer confirms proxy study or a proctoring incident of an exam; higher apps (the
 # exam's certificates) register here from their AppConfig.ready(), since proctoring never imports them.
 CONFIRMED_HOOKS: list = []

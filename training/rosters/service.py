@@ -21,6 +21,7 @@ from training.rosters import columns as c
 from training.rosters.batch import RosterCheck, check_roster
 from training.rosters.copy import any_of, copy_insert
 from training.services.enrollments import contract_of
+from training.services.organisations import ACTION_ROSTER, provider_work_refusal
 
 WRITE_BATCH = 2000
 _TRAINEE_COLUMNS = [
@@ -35,6 +36,10 @@ _TRAINEE_COLUMNS = [
 _TRAINEE_FIELDS = ["name", "personnel_class", "enterprise", "phone", "post_start_date", "new_or_transferred"]
 
 Progress = Callable[[int, int], None]
+
+
+class RosterRefusedError(Exception):
+    """The project's provider may not submit rosters (suspended or removed): nothing was checked or written."""
 
 
 class RosterConflictError(Exception):
@@ -81,9 +86,13 @@ def roster_import(
     progress: Progress | None = None,
 ) -> RosterResult:
     """Check `frame` (see reading.read_roster) and write it. By default all or nothing: any bad row, no write.
-    `skip_invalid` writes the good rows; `dry_run` only checks. Raises RosterConflictError on a write race."""
+    `skip_invalid` writes the good rows; `dry_run` only checks. Raises RosterConflictError on a write race, and
+    RosterRefusedError when the project's provider is suspended or removed (training.rules.provider_may_work)."""
     try:
         with transaction.atomic():
+            refusal = provider_work_refusal(provider=project.provider, action=ACTION_ROSTER)
+            if refusal:
+                raise RosterRefusedError(refusal)
             if not dry_run:
                 contract_of(project, lock=True)  # the contract scale, locked first as enrollment_create does
             codes = sorted(set(frame[c.OFFLINE_CLASS]) - {""})

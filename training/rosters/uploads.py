@@ -21,7 +21,7 @@ from training.models import RosterImport, RosterImportStatus
 from training.rosters.batch import RosterCheck
 from training.rosters.reading import RosterFileError, read_roster
 from training.rosters.report import error_report_csv, error_report_xlsx
-from training.rosters.service import RosterConflictError, RosterResult, roster_import
+from training.rosters.service import RosterConflictError, RosterRefusedError, RosterResult, roster_import
 from training.tabular import SpreadsheetError, check_spreadsheet
 
 logger = logging.getLogger(__name__)
@@ -143,7 +143,7 @@ def roster_upload_check(*, upload: RosterImport) -> RosterImport:
         result = roster_import(project=upload.project, frame=frame, dry_run=True)
         _fill(upload, result)
         _save_report(upload, data, result.check)
-    except RosterFileError as e:
+    except (RosterFileError, RosterRefusedError) as e:
         return _finish(upload, RosterImportStatus.FAILED, str(e))
     except Exception as e:  # noqa: BLE001 - a job that fails ends as failed, with the reason, never stuck
         return _failed(upload, e)
@@ -173,7 +173,7 @@ def roster_upload_commit(*, upload: RosterImport) -> RosterImport:
                 skip_invalid=upload.skip_invalid,
                 progress=lambda done, total: progress_set(upload.pk, stage="importing", done=done, total=total),
             )
-        except (RosterFileError, RosterConflictError) as e:
+        except (RosterFileError, RosterConflictError, RosterRefusedError) as e:
             return _finish(upload, RosterImportStatus.FAILED, str(e))
         except Exception as e:  # noqa: BLE001 - roster_import's own savepoint rolled back; the upload says why
             return _failed(upload, e)

@@ -52,6 +52,7 @@ from training.scope import is_visible
 from training.selectors.policy import class_rule_values, rule_set_in_force
 from training.services.checkin import CHECK_IN, checkin_ticket_verify
 from training.services.hours import hours_credit_attendance, hours_void
+from training.services.organisations import ACTION_CLASS, provider_require_working
 
 
 @transaction.atomic
@@ -64,7 +65,9 @@ def offline_class_create(
     capacity: int | None = None,
     on_date: datetime.date | None = None,
 ) -> OfflineClass:
-    """Capacity = the cap of the rule set in force for the project's region (or smaller, never larger)."""
+    """Capacity = the cap of the rule set in force for the project's region (or smaller, never larger). A suspended
+    or removed provider forms no class (training.rules.provider_may_work)."""
+    provider_require_working(provider=project.provider, action=ACTION_CLASS)
     rule = class_rule_values(rule_set_in_force(project.region, on_date), personnel_class)
     capacity = rule.class_capacity if capacity is None else capacity
     reason = capacity_setting_error(capacity=capacity, max_capacity=rule.class_capacity)

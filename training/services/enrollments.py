@@ -21,6 +21,7 @@ from training.models import (
     TrainingProject,
 )
 from training.rules import active_project_error, class_capacity_error, class_personnel_error, contract_scale_error
+from training.services.organisations import ACTION_ROSTER, provider_require_working
 
 
 def _locked_class_error(*, offline_class: OfflineClass, project, trainee, adding: int = 1) -> str | None:
@@ -82,7 +83,9 @@ def _contract_scale_error(*, project: TrainingProject, trainee: Trainee) -> str 
 def enrollment_create(
     *, project: TrainingProject, trainee: Trainee, offline_class: OfflineClass | None = None
 ) -> Enrollment:
-    """Put `trainee` on `project`'s roster (and into `offline_class`). Raises ValidationError with the reason."""
+    """Put `trainee` on `project`'s roster (and into `offline_class`). Raises ValidationError with the reason.
+    A suspended or removed provider adds nobody (training.rules.provider_may_work)."""
+    provider_require_working(provider=project.provider, action=ACTION_ROSTER)
     reason = active_project_error(other_active_projects=other_active_project_codes(trainee, project))
     if reason is None:
         reason = _contract_scale_error(project=project, trainee=trainee)

@@ -1,10 +1,13 @@
 """Writes of regions, parks, enterprises, providers and teachers. Each runs full_clean, so the field validators
 (credit code, ID number, phone) and the model constraints hold for every door."""
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from training.models import ChemicalPark, Enterprise, Provider, Region, Teacher
+from training.rules import provider_work_error
 from training.validators import normalize_credit_code, normalize_id_number, normalize_phone
 
 
@@ -41,6 +44,32 @@ def provider_set_status(*, provider: Provider, status: str, reason: str) -> Prov
     provider.full_clean()
     provider.save()
     return provider
+
+
+def provider_work_refusal(*, provider: Provider, action: str) -> str | None:
+    """Why `provider` may not do `action` now (training.rules.provider_work_error), read under a row lock when
+    called inside a transaction, so a suspension that commits first is seen; None when it may."""
+    provider = Provider.objects.select_for_update().get(pk=provider.pk)
+    return provider_work_error(
+        name=provider.name,
+        status=provider.status,
+        status_label=str(provider.get_status_display()),
+        reason=provider.status_reason,
+        action=action,
+    )
+
+
+def provider_require_working(*, provider: Provider, action: str) -> None:
+    """The check every door of a provider's work calls (roster import, enrolment, class creation, fund claims):
+    a suspended or removed provider is refused with the reason (ValidationError)."""
+    reason = provider_work_refusal(provider=provider, action=action)
+    if reason:
+        raise ValidationError(reason)
+
+
+ACTION_ROSTER = _("提交花名册")
+ACTION_CLASS = _("开设班级")
+ACTION_CLAIM = _("申领工伤预防费")
 
 
 @transaction.atomic

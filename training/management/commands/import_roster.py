@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from training.models import TrainingProject
 from training.rosters.reading import RosterFileError, read_roster
-from training.rosters.service import RosterConflictError, roster_import
+from training.rosters.service import RosterConflictError, RosterRefusedError, roster_import
 
 
 class Command(BaseCommand):
@@ -46,7 +46,7 @@ class Command(BaseCommand):
             result = roster_import(
                 project=project, frame=frame, skip_invalid=options["skip_invalid"], dry_run=options["dry_run"]
             )
-        except RosterConflictError as e:
+        except (RosterConflictError, RosterRefusedError) as e:
             raise CommandError(str(e), returncode=2) from None
         for line in result.check.error_lines():
             self.stdout.write(line)
