@@ -97,7 +97,11 @@ class SittingAdmin(ServiceAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
                 for e in rows[:CANDIDATE_ROWS]
             ),
         )
-        more = format_html("<p>{} {}</p>", _("仅显示前"), CANDIDATE_ROWS) if len(rows) > CANDIDATE_ROWS else ""
+        more = (
+            format_html("<p>{}</p>", _("仅显示前 %(count)s 人") % {"count": CANDIDATE_ROWS})
+            if len(rows) > CANDIDATE_ROWS
+            else ""
+        )
         return format_html(
             "<table><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead>"
             "<tbody>{}</tbody></table>{}<p>{}</p>",

@@ -338,3 +338,20 @@ def test_roles_without_the_permission_get_403(course):
     em = _client(staff_user(Role.EM_OFFICER, region=course.project.region))
     assert em.get("/admin/exams/question/add/").status_code == 200
     assert em.get("/admin/exams/blueprint/add/").status_code == 403
+
+
+def test_cells_of_a_blueprint_papers_were_drawn_from_stay_fixed(course):
+    support.bank(provider=course.project.provider)
+    blueprint = support.blueprint(course.project)
+    sitting = support.sitting(course.project, mode=SittingMode.ONLINE)
+    attempt = attempt_start(enrollment=course.enrol(), sitting=sitting, face_passed=True)
+    stored = paper_stored(attempt)
+    client = _client(course.staff)
+    url = f"/admin/exams/blueprint/{blueprint.pk}/change/"
+    data = _form_data(client.get(url))
+    count = next(k for k, v in data.items() if k.endswith("-count") and v == 10)
+    refused = client.post(url, {**data, count: "8", "single_points": "5"})
+    assert "已有考生按此方案抽卷，组卷要求不能再改" in refused.content.decode()
+    assert client.post(url, {**data, "pass_mark": "85"}).status_code == 302
+    blueprint.refresh_from_db()
+    assert blueprint.pass_mark == 85 and paper_reproduce(attempt) == stored
