@@ -1,7 +1,7 @@
 #!/usr/bin/env python
 """N simulated candidates sitting one exam, on loopback, against daphne, PostgreSQL, Redis and a Celery worker.
 
-    .venv/bin/python bench/exam_load.py [--candidates 1000] [--duration 120] [--daphne 1]
+    .venv/bin/python bench/exam_load.py [--candidates 1000] [--duration 120] [--daphne 2]
 
 It creates a bench PostgreSQL database (BENCH_DATABASE_URL, default .../hc_exams, dropped
 and re-created), migrates it, seeds a
@@ -14,6 +14,12 @@ held, p50/p95 latency of start, save and submit, errors, and lost answers (every
 with the database afterwards). The same client then runs against a plain Django view that writes one row per save
 (bench/plain_save.py) in the same run. Targets (issue 9): ≥ 1,000 candidates, p95 save ≤ 300 ms, p95 start ≤ 2 s,
 0 errors, 0 lost answers.
+
+At 1,000: each daphne process gets a PostgreSQL pool of DATABASE_POOL_MAX_SIZE (--pool; by default 60 shared by
+the --daphne processes, under max_connections=100) and listens with a backlog of --candidates (Twisted's 50
+overflows when a thousand clients connect within seconds while the process is busy, and the SYN retries of 1 s,
+3 s… land in the start latency); the open-file limit is raised to the hard limit and checked first (each candidate
+holds one keep-alive connection: a socket in this process and one in a daphne process).
 """
 
 from __future__ import annotations
@@ -287,7 +293,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[1])
     parser.add_argument("--candidates", type=int, default=1000)
     parser.add_argument("--duration", type=float, default=120, help="seconds from the last start to the deadline")
-    parser.add_argument("--daphne", type=int, default=1, help="daphne processes (round-robin)")
+    parser.add_argument("--daphne", type=int, default=2, help="daphne processes (round-robin; 2 on 2 cores)")
+    parser.add_argument("--pool", type=int, default=0, help="PostgreSQL connections per process (default 60/--daphne)")
     parser.add_argument("--seed", nargs=2, help=argparse.SUPPRESS)
     parser.add_argument("--set-deadline", nargs=2, help=argparse.SUPPRESS)
     parser.add_argument("--check", help=argparse.SUPPRESS)
@@ -303,13 +310,18 @@ def main():
         return
 
     _soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    if hard != resource.RLIM_INFINITY and hard < args.candidates + 200:
+        raise SystemExit(
+            f"open-file hard limit {hard} is too low for {args.candidates} connections: raise it (ulimit -Hn)"
+        )
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))  # inherited by daphne and the worker
+    pool = args.pool or int(os.environ.get("DATABASE_POOL_MAX_SIZE", 0)) or max(4, 60 // args.daphne)
     db_url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_DB)
     redis_url = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/7")
     env = {
         **os.environ,
         "DATABASE_URL": db_url,
-        "DATABASE_POOL_MAX_SIZE": os.environ.get("DATABASE_POOL_MAX_SIZE", "20"),
+        "DATABASE_POOL_MAX_SIZE": str(pool),
         "REDIS_URL": redis_url,
         "CHANNELS_PREFIX": PREFIX,
         "DEBUG": "0",
@@ -350,7 +362,9 @@ def main():
         )
         servers.append(worker)
         ports = [free_port() for _ in range(args.daphne)]
-        servers += [start_daphne("config.asgi:application", env, port) for port in ports]
+        backlog = max(128, args.candidates)
+        servers += [start_daphne("config.asgi:application", env, port, backlog) for port in ports]
+        print(f"{args.daphne} daphne process(es), {pool} PostgreSQL connections each, backlog {backlog}", flush=True)
         deadline = time.time() + 10 + args.duration
         subprocess.run(
             [sys.executable, __file__, "--set-deadline", str(data["sitting"]), str(deadline + 5)],
@@ -375,7 +389,7 @@ def main():
             server.terminate()
         plain_env = {**env, "DJANGO_SETTINGS_MODULE": "bench.plain_save"}
         plain_ports = [free_port() for _ in range(args.daphne)]
-        plain_servers = [start_daphne("config.asgi:application", plain_env, port) for port in plain_ports]
+        plain_servers = [start_daphne("config.asgi:application", plain_env, port, backlog) for port in plain_ports]
         servers += plain_servers
         deadline = time.time() + 10 + args.duration
         plain, _ = asyncio.run(run_clients(plain_ports, 0, [""] * args.candidates, deadline, plain=True))

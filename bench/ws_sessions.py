@@ -198,9 +198,14 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_daphne(app: str, env: dict, port: int) -> subprocess.Popen:
+def start_daphne(app: str, env: dict, port: int, backlog: int | None = None) -> subprocess.Popen:
+    """`backlog`: the listen queue (Twisted's default is 50; a thousand clients connecting within seconds while
+    the process is busy overflow it and wait for SYN retries of 1 s, 3 s, …)."""
+    bind = ["-b", "127.0.0.1", "-p", str(port)]
+    if backlog:
+        bind = ["-e", f"tcp:port={port}:interface=127.0.0.1:backlog={backlog}"]
     server = subprocess.Popen(
-        [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "--websocket_connect_timeout", "60", app],
+        [sys.executable, "-m", "daphne", *bind, "--websocket_connect_timeout", "60", app],
         env=env,
         cwd=ROOT,
         stdout=subprocess.DEVNULL,

@@ -125,3 +125,35 @@ def exam_outcome_counts(enrollments) -> tuple[int, int]:
     sat = people.filter(Exists(submitted) | Exists(external)).count()
     passed = people.filter(Exists(submitted.filter(passed=True)) | Exists(external.filter(passed=True))).count()
     return sat, passed
+
+
+def user_bank(user) -> dict | None:
+    """The bank a user adds questions to: their provider's, their region's (an EM officer importing for the
+    region), or for a superuser the national bank; None for anyone else."""
+    if user.provider_id:
+        return {"provider": user.provider, "region": None}
+    if user.region_id and user.has_perm("exams.import_questions"):
+        return {"provider": None, "region": user.region}
+    if user.is_superuser:
+        return {"provider": None, "region": None}
+    return None
+
+
+def site_staff_choices(user):
+    """The accounts `user` may put on a sitting as exam-site staff: active accounts whose role may check candidates
+    in, bound to the region of a project the user sees, a region above it, or (an officer) below the user's."""
+    from training.models import Region, TrainingProject, User
+    from training.roles import roles_with
+    from training.scope import region_subtree, visible
+
+    accounts = User.objects.filter(role__in=roles_with("exams.check_in"), is_active=True, is_superuser=False)
+    if user.is_superuser:
+        return accounts
+    project_regions = visible(user, TrainingProject.objects.all()).values("region_id")
+    regions = set()
+    for region in Region.objects.filter(pk__in=project_regions).select_related("parent__parent"):
+        regions |= {r.pk for r in region_chain(region)}
+    near = Q(region__in=regions)
+    if user.region_id:
+        near |= Q(region__in=region_subtree(user.region))
+    return accounts.filter(near)

@@ -59,6 +59,11 @@ def read_table(source, *, columns: tuple[str, ...], required: tuple[str, ...]) -
             frame = _read_csv(data)
     except RosterFileError as e:
         raise TableFileError(str(e)) from e
+    return frame_from_table(frame, columns=columns, required=required)
+
+
+def frame_from_table(frame: pd.DataFrame, *, columns: tuple[str, ...], required: tuple[str, ...]) -> pd.DataFrame:
+    """A sheet's cells as the checks read them: shared by files read here and datasets of the admin's import."""
     frame = frame.rename(columns=_clean_header)
     missing = [c for c in required if c not in frame.columns]
     if missing:

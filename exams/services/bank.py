@@ -16,7 +16,7 @@ from django.db import transaction
 
 from exams import rules
 from exams.models import Difficulty, Question, QuestionKind, QuestionVersion
-from exams.tables import ROW, read_table
+from exams.tables import ROW, frame_from_table, read_table
 from training.models import PersonnelClass
 
 OPTION_COLUMNS = tuple(f"选项{letter}" for letter in rules.OPTION_LETTERS)
@@ -178,8 +178,33 @@ def _new_version(question: Question, values: QuestionValues, number: int) -> Que
     return version
 
 
+def question_values_errors(values: QuestionValues, *, provider=None, region=None, exclude=None) -> list[str]:
+    """ "列: 原因" for a question typed in one at a time (the admin): the import's rules for the options and answer,
+    and no 题干 twice for the same class in the bank (`exclude`: the question being edited)."""
+    errors = [
+        f"{c}: {r}" for c, r in rules.question_errors(kind=values.kind, options=values.options, answer=values.answer)
+    ]
+    questions = Question.objects.filter(**_bank_filter(provider=provider, region=region), active=True)
+    if exclude is not None:
+        questions = questions.exclude(pk=exclude.pk)
+    seen: dict[str, str] = {}
+    for stem, classes in QuestionVersion.objects.filter(
+        pk__in=questions.values("current_id"), stem=values.stem
+    ).values_list("stem", "classes"):
+        seen[stem] = seen.get(stem, "") + classes
+    duplicate = _duplicate_error(values.stem, values.classes, seen, "题库中已有试题")
+    if duplicate:
+        errors.append(duplicate)
+    return errors
+
+
 @transaction.atomic
-def question_create(*, values: QuestionValues, provider=None, region=None) -> Question:
+def question_create(*, values: QuestionValues, provider=None, region=None, checked: bool = False) -> Question:
+    """A question and its version 1. `checked`: the import already ran questions_check over the whole file."""
+    if not checked:
+        errors = question_values_errors(values, provider=provider, region=region)
+        if errors:
+            raise ValidationError(errors)
     question = Question(provider=provider, region=region)
     question.full_clean()
     question.save()
@@ -191,11 +216,30 @@ def question_create(*, values: QuestionValues, provider=None, region=None) -> Qu
 def question_edit(*, question: Question, values: QuestionValues) -> QuestionVersion:
     """A new version; papers already drawn keep pointing at the version they were drawn with."""
     question = Question.objects.select_for_update().get(pk=question.pk)
-    errors = rules.question_errors(kind=values.kind, options=values.options, answer=values.answer)
+    if not question.active:
+        raise ValidationError("试题已停用，不能再修改")
+    errors = question_values_errors(values, provider=question.provider, region=question.region, exclude=question)
     if errors:
-        raise ValidationError([f"{c}: {r}" for c, r in errors])
+        raise ValidationError(errors)
     number = question.versions.count() + 1
     return _new_version(question, values, number)
+
+
+@transaction.atomic
+def question_retire(*, question: Question) -> Question:
+    """Take a question out of the bank: papers drawn from now on skip it; papers already drawn keep its version.
+    A blueprint the bank can no longer fill then refuses to draw, naming the short cell."""
+    question = Question.objects.select_for_update().get(pk=question.pk)
+    if not question.active:
+        raise ValidationError("试题已停用")
+    question.active = False
+    question.save(update_fields=["active"])
+    return question
+
+
+def current_values(question: Question) -> QuestionValues:
+    v = question.current
+    return QuestionValues(v.kind, v.stem, list(v.options), v.answer, v.topic, v.difficulty, v.classes, v.explanation)
 
 
 @dataclass
@@ -216,13 +260,18 @@ def questions_import(frame, *, provider=None, region=None, dry_run: bool = False
     if check.invalid_count or dry_run:
         return result
     for values in check.values.values():
-        question_create(values=values, provider=provider, region=region)
+        question_create(values=values, provider=provider, region=region, checked=True)
         result.created += 1
     return result
 
 
 def read_questions(source):
     return read_table(source, columns=COLUMNS, required=REQUIRED)
+
+
+def question_frame(table):
+    """The rows of a sheet already parsed (the admin's import): the same normalisation as read_questions."""
+    return frame_from_table(table, columns=COLUMNS, required=REQUIRED)
 
 
 def template_csv() -> bytes:

@@ -112,6 +112,9 @@ def blueprint_save(
     blueprint, _ = Blueprint.objects.select_for_update().get_or_create(
         project=project, personnel_class=personnel_class
     )
+    if blueprint.attempts.exists() and sorted(_cells_of(blueprint), key=_key) != sorted(cells, key=_key):
+        # paper_reproduce re-draws an attempt's paper from its blueprint's cells: they must stay as drawn
+        raise ValidationError("已有考生按此方案抽卷，组卷要求不能再改（分值、合格线、时长等仍可修改）")
     blueprint.single_points, blueprint.multiple_points, blueprint.judge_points = (
         single_points,
         multiple_points,
@@ -131,6 +134,10 @@ def blueprint_save(
         ]
     )
     return blueprint
+
+
+def _key(cell: Cell) -> tuple[str, str, str]:
+    return (cell.kind, cell.topic, cell.difficulty)
 
 
 def _cells_of(blueprint: Blueprint) -> list[Cell]:

@@ -6,6 +6,7 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from exams.models import CheckIn, EventKind, ExamRuleSet, Sitting, SittingMode
 from training.models import Enrollment
@@ -57,6 +58,39 @@ def sitting_create(
     sitting.full_clean()
     sitting.save()
     if staff:
+        sitting.staff.set(staff)
+    return sitting
+
+
+@transaction.atomic
+def sitting_update(
+    *,
+    sitting: Sitting,
+    name: str,
+    opens_at,
+    closes_at,
+    site: str = "",
+    room: str = "",
+    seats: int | None = None,
+    staff=None,
+) -> Sitting:
+    """Change a sitting's window, place and staff. Its project and mode never change (attempts and check-ins
+    hang on them); a window that would close before an attempt already started ends is refused, and seats
+    cannot drop below the candidates already checked in."""
+    sitting = Sitting.objects.select_for_update().get(pk=sitting.pk)
+    latest = sitting.attempts.order_by("-deadline").values_list("deadline", flat=True).first()
+    if latest is not None and closes_at < latest:
+        raise ValidationError(
+            {"closes_at": f"已有考生在考，结束时间不能早于 {timezone.localtime(latest):%Y-%m-%d %H:%M}"}
+        )
+    checked_in = sitting.check_ins.count()
+    if seats is not None and seats < checked_in:
+        raise ValidationError({"seats": f"已有{checked_in}名考生签到，座位数不能少于此数"})
+    sitting.name, sitting.opens_at, sitting.closes_at = name, opens_at, closes_at
+    sitting.site, sitting.room, sitting.seats = site, room, seats
+    sitting.full_clean()
+    sitting.save()
+    if staff is not None:
         sitting.staff.set(staff)
     return sitting
 

@@ -16,6 +16,7 @@ from django.urls import reverse
 
 from exams.models import Certificate, Sitting, SittingMode
 from exams.reports import pass_rates, pass_rates_xlsx
+from exams.selectors import user_bank
 from exams.services.bank import COLUMNS, questions_check, questions_import, read_questions, template_csv
 from exams.services.certificates import certificate_pdf
 from exams.services.sittings import check_in
@@ -28,13 +29,10 @@ PREVIEW_ROWS = 20
 
 def _bank_of(user) -> dict:
     """The bank a user imports into: their provider's, or their region's (EM); superusers the national bank."""
-    if user.provider_id:
-        return {"provider": user.provider, "region": None}
-    if user.region_id and user.has_perm("exams.import_questions"):
-        return {"provider": None, "region": user.region}
-    if user.is_superuser:
-        return {"provider": None, "region": None}
-    raise PermissionDenied("您没有可导入的题库")
+    bank = user_bank(user)
+    if bank is None:
+        raise PermissionDenied("您没有可导入的题库")
+    return bank
 
 
 @login_required
