@@ -12,7 +12,7 @@ from exams import rules
 from exams.models import Attempt, AttemptStatus, ExamRuleSet, ExternalResult, Question, QuestionVersion
 from training.models import Enrollment, EnrollmentStatus
 from training.selectors.completion import progress_for_enrollments
-from training.selectors.policy import region_chain
+from training.selectors.policy import in_force, region_chain
 
 
 class NoExamRulesError(LookupError):
@@ -20,19 +20,12 @@ class NoExamRulesError(LookupError):
 
 
 def exam_rules_in_force(region, on_date: datetime.date | None = None) -> ExamRuleSet:
-    """The most specific region's (county → city → province → national) latest rules effective on `on_date`."""
+    """The exam rules in force for the region on `on_date` (today by default): training.selectors.policy.in_force."""
     on_date = on_date or timezone.localdate()
-    ids = [r.pk for r in region_chain(region)]
-    candidates = ExamRuleSet.objects.filter(
-        Q(region__in=ids) | Q(region__isnull=True), effective_from__lte=on_date
-    ).order_by("-effective_from")
-    by_region = {}
-    for rule_set in candidates:
-        by_region.setdefault(rule_set.region_id, rule_set)
-    for region_id in [*ids, None]:
-        if region_id in by_region:
-            return by_region[region_id]
-    raise NoExamRulesError(f"没有在 {on_date:%Y-%m-%d} 生效的考试规则")
+    rule_set = in_force(ExamRuleSet.objects.all(), region, on_date)
+    if rule_set is None:
+        raise NoExamRulesError(f"没有在 {on_date:%Y-%m-%d} 生效的考试规则")
+    return rule_set
 
 
 def bank_questions(project) -> Q:

@@ -25,7 +25,7 @@ from funding.rules import claim_amount, claim_reasons, entry_digest, stage_error
 from training.models import Enrollment, EnrollmentStatus
 from training.scope import visible
 from training.selectors.completion import progress_for_enrollments
-from training.selectors.policy import region_chain
+from training.selectors.policy import in_force, region_chain
 
 CHUNK = 5000
 # funding sits on exams; until the exams app is in a checkout nobody has passed, so nobody is claimable.
@@ -34,18 +34,13 @@ _PASSED = ("exam_passed_on",) if hasattr(Enrollment, "exam_passed_on") else ()  
 
 
 def fund_rule_in_force(region, on_date: datetime.date | None = None) -> FundRule:
-    """The most specific region's latest rule effective on `on_date`, else the national one, else the defaults of
-    13号 and the law (3 %, fine 2–5 times, no benchmark)."""
+    """The fund rule in force for the region on `on_date` (training.selectors.policy.in_force), else the defaults
+    of 13号 and the law (3 %, fine 2–5 times, no benchmark)."""
     on_date = on_date or timezone.localdate()
-    ids = [r.pk for r in region_chain(region)] if region is not None else []
-    rules = FundRule.objects.filter(Q(region__in=ids) | Q(region__isnull=True), effective_from__lte=on_date)
-    by_region = {}
-    for rule in rules.order_by("-effective_from"):
-        by_region.setdefault(rule.region_id, rule)
-    for region_id in [*ids, None]:
-        if region_id in by_region:
-            return by_region[region_id]
-    return FundRule(region=None, effective_from=datetime.date(2017, 8, 1), source="人社部规〔2017〕13号（默认）")
+    rule = in_force(FundRule.objects.all(), region, on_date)
+    if rule is None:
+        return FundRule(region=None, effective_from=datetime.date(2017, 8, 1), source="人社部规〔2017〕13号（默认）")
+    return rule
 
 
 def budget_for(region, year: int) -> Budget | None:

@@ -24,25 +24,28 @@ def region_chain(region) -> list:
     return chain
 
 
+def in_force(rows, region, on_date: datetime.date):
+    """The one way every app picks its rule data in force (training's rule sets, exam rules, fund rules): among
+    `rows` (a queryset of a model with `region` and `effective_from`), the latest row effective on or before
+    `on_date` of the most specific region (county → city → province), else the national row (region empty);
+    None when there is none."""
+    ids = [r.pk for r in region_chain(region)] if region is not None else []
+    by_region = {}
+    for row in rows.filter(Q(region__in=ids) | Q(region__isnull=True), effective_from__lte=on_date).order_by(
+        "-effective_from"
+    ):
+        by_region.setdefault(row.region_id, row)
+    return next((by_region[region_id] for region_id in [*ids, None] if region_id in by_region), None)
+
+
 def rule_set_in_force(region, on_date: datetime.date | None = None) -> RuleSet:
-    """The rule set of the most specific region (county → city → province → national) whose latest
-    effective_from is on or before `on_date` (today by default)."""
+    """The training rule set in force for the region on `on_date` (today by default): see in_force."""
     on_date = on_date or timezone.localdate()
-    chain = region_chain(region)
-    ids = [r.pk for r in chain]
-    candidates = (
-        RuleSet.objects.filter(Q(region__in=ids) | Q(region__isnull=True), effective_from__lte=on_date)
-        .prefetch_related("class_rules")
-        .select_related("region")
-        .order_by("-effective_from")
-    )
-    by_region: dict[int | None, RuleSet] = {}
-    for rule_set in candidates:
-        by_region.setdefault(rule_set.region_id, rule_set)
-    for region_id in [*ids, None]:
-        if region_id in by_region:
-            return by_region[region_id]
-    raise NoRuleSetError(f"没有在 {on_date:%Y-%m-%d} 生效的培训规则")
+    rows = RuleSet.objects.prefetch_related("class_rules").select_related("region")
+    rule_set = in_force(rows, region, on_date)
+    if rule_set is None:
+        raise NoRuleSetError(f"没有在 {on_date:%Y-%m-%d} 生效的培训规则")
+    return rule_set
 
 
 def class_rule_values(rule_set: RuleSet, personnel_class: int) -> ClassRuleValues:
