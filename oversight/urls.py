@@ -1,6 +1,6 @@
 from django.urls import path
 
-from oversight import views
+from oversight import views, views_report
 
 app_name = "oversight"
 
@@ -14,6 +14,10 @@ urlpatterns = [
     path("coverage/targets/export.xlsx", views.targets_export, name="targets-export"),
     path("coverage/targets/import/", views.targets_import, name="targets-import"),
     path("coverage/targets/template.xlsx", views.targets_template, name="targets-template"),
+    # charts and the yearly progress report (按年度调度): oversight/charts.py, oversight/report.py, views_report.py
+    path("coverage/report/", views_report.report_page, name="report"),
+    path("coverage/report.xlsx", views_report.report_xlsx, name="report-xlsx"),
+    path("coverage/report.pdf", views_report.report_pdf, name="report-pdf"),
 ]
 
 # ---- spot checks, revisits and credit (issue 11, part 2) -------------------------------------------------------
