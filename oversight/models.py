@@ -400,6 +400,7 @@ class ProviderSanction(models.Model):
     def __str__(self):
         return f"{self.provider} {self.get_action_display()}"
 
+
 # ---- the coverage state of each trainee (dash: charts, report, speed) ----
 
 

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from funding import tallies
 from funding.rules import yuan
 from oversight import charts, rules, selectors
+from oversight.models import CreditScore
 from training import tabular
 from training.models import EnrollmentStatus, PersonnelClass
 
@@ -131,14 +132,27 @@ def _flags(data: selectors.Coverage) -> Section:
     return Section(_("四、学习异常预警"), [_("地区/园区/企业"), _("待审核预警"), _("已确认预警")], rows)
 
 
+def _latest_scores(provider_ids: list[int]) -> dict[int, object]:
+    """The latest credit score of each provider (信用体系, oversight.models.CreditScore), one query."""
+    latest: dict[int, object] = {}
+    rows = CreditScore.objects.filter(provider_id__in=provider_ids).order_by("provider_id", "-computed_at", "-pk")
+    for row in rows.values("provider_id", "score"):
+        latest.setdefault(row["provider_id"], row["score"])
+    return latest
+
+
 def _providers(user, enrollments) -> Section:
+    found = charts.providers(user, enrollments)
+    scores = _latest_scores([p.provider_id for p in found if p.provider_id])
     rows = [
-        [p.name, p.enrolled, p.trained, p.sat, p.passed, _dash(p.percent), p.flags_confirmed]
-        for p in charts.providers(user, enrollments)
-    ]
+        [p.name, p.enrolled, p.trained, p.sat, p.passed, _dash(p.percent), p.flags_confirmed,
+         _dash(scores.get(p.provider_id) and float(scores[p.provider_id]))]
+        for p in found
+    ]  # fmt: skip
     headers = [_("培训机构"), _("纳入培训"), _("已完成培训"), _("参加考试"), _("考试合格"), _("考试合格率(%)"),
-               _("已确认预警")]  # fmt: skip
-    return Section(_("五、培训机构评价"), headers, rows, _("按考试合格率排列；已确认预警为审核确认的代学、挂课等。"))
+               _("已确认预警"), _("信用分")]  # fmt: skip
+    note = _("按考试合格率排列；已确认预警为审核确认的代学、挂课等；信用分为最近一次计算（见信用评价页）。")
+    return Section(_("五、培训机构评价"), headers, rows, note)
 
 
 def _funds(region, year: int) -> Section:

@@ -132,3 +132,17 @@ def test_the_state_follows_every_write(world):
     Enterprise.objects.filter(pk=world.enterprises["county"].pk).update(region=world.other_county, park=None)
     check()
     assert CoverageState.objects.count() == Trainee.objects.count()
+
+
+def test_the_bulk_rebuild_writes_what_the_triggers_wrote(world):
+    """A bulk load switches the triggers off and rebuilds the state in one statement (oversight/state.py): the
+    rebuild gives every trainee the same row as the triggers did, and repairs a row made wrong behind them."""
+    from oversight.state import coverage_state_rebuild
+
+    fields = [f.attname for f in CoverageState._meta.concrete_fields]
+    by_triggers = {r["trainee_id"]: r for r in CoverageState.objects.values(*fields)}
+    assert by_triggers and any(r["passed"] for r in by_triggers.values())
+    some = next(iter(by_triggers))
+    CoverageState.objects.filter(trainee_id=some).update(enrolled=not by_triggers[some]["enrolled"], provider=None)
+    assert coverage_state_rebuild() == Trainee.objects.count()
+    assert {r["trainee_id"]: r for r in CoverageState.objects.values(*fields)} == by_triggers
