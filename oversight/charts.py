@@ -20,7 +20,7 @@ from oversight import rules
 from oversight.models import Target
 from oversight.selectors import Coverage
 from proctoring.models import Flag, FlagStatus
-from training.models import Enrollment, EnrollmentStatus, PersonnelClass
+from training.models import Enrollment, EnrollmentStatus, PersonnelClass, Provider
 from training.scope import visible
 
 FIRST_MONTH = datetime.date(rules.FIRST_YEAR + 1, 1, 1)  # the program's first full year (2022)
@@ -38,16 +38,21 @@ def _months(first: datetime.date, last: datetime.date) -> list[str]:
     return out
 
 
-def _by_month(states, date_field: str) -> dict[tuple[int, str], int]:
-    """People per (class, month) by the month of their first `date_field` (each person counted once)."""
-    rows = (
-        states.filter(**{f"{date_field}__isnull": False})
-        .annotate(m=TruncMonth(date_field))
-        .values("personnel_class", "m")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    return {(r["personnel_class"], _month(r["m"])): r["n"] for r in rows}
+FIRST_DATES = {"enrolled": "enrolled_at", "trained": "trained_on", "passed": "passed_on"}
+
+
+def _by_month(states) -> dict[str, dict[tuple[int, str], int]]:
+    """People per (class, month) by the month of their first enrolment, completed training and pass (each person
+    counted once in each series), from one scan: GROUP BY class and the three months together."""
+    months = {f"m_{key}": TruncMonth(field) for key, field in FIRST_DATES.items()}  # not named like the fields
+    rows = states.annotate(**months).values("personnel_class", *months).annotate(n=Count("pk")).order_by()
+    series: dict[str, dict[tuple[int, str], int]] = {key: {} for key in FIRST_DATES}
+    for r in rows:
+        for key in FIRST_DATES:
+            if r[f"m_{key}"] is not None:
+                cell = (r["personnel_class"], _month(r[f"m_{key}"]))
+                series[key][cell] = series[key].get(cell, 0) + r["n"]
+    return series
 
 
 def _cumulative(months: list[str], counts: dict, personnel_class: int, before: int) -> list[int]:
@@ -62,11 +67,7 @@ def progress(region, states) -> dict:
     """Per personnel class: cumulative enrolled, trained and passed people by month, and the region's yearly
     targets (the cumulative number to have trained by the end of each year) placed at December of the year; a
     target of 2021 (before the first month shown) is left out."""
-    series = {
-        "enrolled": _by_month(states, "enrolled_at"),
-        "trained": _by_month(states, "trained_on"),
-        "passed": _by_month(states, "passed_on"),
-    }
+    series = _by_month(states)
     keys = [m for counts in series.values() for (_c, m) in counts]
     first = min([_month(FIRST_MONTH), *keys])
     last = max([f"{rules.FINAL_YEAR}-12", *keys])
@@ -186,14 +187,15 @@ def providers(user, enrollments) -> list[ProviderRow]:
 def provider_rates(states) -> list[dict]:
     """Per provider (of each trainee's latest enrolment): trained and passed people, and passed ÷ trained — the
     share of those who completed training who also passed the exam; best first."""
-    rows = (
+    rows = list(
         states.filter(provider__isnull=False, trained=True)
-        .values("provider_id", "provider__name")
+        .values("provider_id")
         .annotate(n_trained=Count("pk"), n_passed=Count("pk", filter=Q(passed=True)))
         .order_by()
-    )
+    )  # grouped on the index alone; the few names read after
+    names = dict(Provider.objects.filter(pk__in=[r["provider_id"] for r in rows]).values_list("pk", "name"))
     out = [
-        {"name": r["provider__name"], "trained": r["n_trained"], "passed": r["n_passed"],
+        {"name": names.get(r["provider_id"], ""), "trained": r["n_trained"], "passed": r["n_passed"],
          "percent": round(r["n_passed"] * 100 / r["n_trained"], 1)}
         for r in rows
     ]  # fmt: skip

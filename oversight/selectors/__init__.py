@@ -125,10 +125,18 @@ def _states(user):
     """The coverage state of each trainee the user may see (oversight.models.CoverageState: one narrow row per
     trainee, kept by database triggers, so grouping it needs no subquery per trainee)."""
     states = CoverageState.objects.all()
-    condition = scope_condition(user, CoverageState)
-    if condition is not None and binding_kind(user) in ("region", "park"):
-        return states.filter(condition)  # one region or park per row: filtered directly, no IN over itself
+    kind = binding_kind(user) if scope_condition(user, CoverageState) is not None else None
+    # One region or park per row: filtered directly by the ids (the planner then estimates the rows right and
+    # groups in memory), the same rows as visible(); other bindings go through visible().
+    if kind == "region":
+        return states.filter(region__in=_subtree_ids(user.region))
+    if kind == "park":
+        return states.filter(park=user.park_id)
     return visible(user, states)
+
+
+def _subtree_ids(region) -> list[int]:
+    return list(Region.objects.filter(pk__in=region_subtree(region)).values_list("pk", flat=True))
 
 
 def _count(states, keys: list[str]) -> list[dict]:
@@ -386,5 +394,5 @@ def page_scope(user, *, region_code: str | None = None, park_id: str | None = No
     elif region is not None and region.level == RegionLevel.COUNTY:
         states = states.filter(region=region)
     elif region is not None:
-        states = states.filter(region__in=region_subtree(region))
+        states = states.filter(region__in=_subtree_ids(region))
     return region, park, states
