@@ -336,6 +336,12 @@ FACE_SEARCH_MAX_AGE_SECONDS = env.float("FACE_SEARCH_MAX_AGE_SECONDS", default=6
 FACE_RING_TOLERANCE = env.float("FACE_RING_TOLERANCE", default=0.5)
 FACE_RING_EXACT_MAX = env.int("FACE_RING_EXACT_MAX", default=100_000)
 FACE_RING_NPROBE = env.int("FACE_RING_NPROBE", default=32)
+# Stored completion (training.services.completion) is written where hours change; this re-checks it nightly for a
+# rule set that took effect by date (the only fact that changes without a write).
+CELERY_BEAT_SCHEDULE["completion-reconcile"] = {
+    "task": "training.tasks.completion_reconcile_task",
+    "schedule": crontab(hour=env.int("COMPLETION_RECONCILE_HOUR", default=1), minute=15),
+}
 CELERY_BEAT_SCHEDULE["proxy-rings"] = {
     "task": "proctoring.tasks.proxy_rings_task",
     "schedule": crontab(hour=env.int("FACE_RING_HOUR", default=2), minute=30),

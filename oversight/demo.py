@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime
 import secrets
 
-from oversight import rules, selectors, services
+from oversight import demo_history, rules, selectors, services
 from oversight.models import FollowUp, FollowUpMethod, SampleDraw, Target
 from oversight.selectors import spotchecks as audit_selectors
 from oversight.services import credit as credit_services
@@ -66,6 +66,7 @@ def load(log=print) -> None:
         for code, figures in STANDALONE.items():
             _set(regions[code], figures, RATES[code])
         log("oversight: baselines and targets of 东营市 and its counties, 连云港市, 灵武市")
+    demo_history.load(log)
     if not FollowUp.objects.exists():
         _follow_ups(regions, log)
     _audits(log)

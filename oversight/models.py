@@ -399,3 +399,76 @@ class ProviderSanction(models.Model):
 
     def __str__(self):
         return f"{self.provider} {self.get_action_display()}"
+
+
+# ---- the coverage state of each trainee (dash: charts, report, speed) ----
+
+
+FIGURES = [
+    "trainee", "region", "park", "enterprise", "provider", "new_or_transferred", "enrolled", "trained", "passed",
+    "certified",
+    "enrolled_at", "trained_on", "passed_on",
+]  # fmt: skip
+
+
+class CoverageState(models.Model):
+    """One row per trainee: where they count (enterprise, region, park, class) and how far they are (enrolled,
+    trained, passed, certified, with the first date of each), so the dashboard groups one narrow table instead of
+    asking four subqueries per trainee.
+
+    Kept by the database itself: triggers on training_trainee, training_enterprise, training_enrollment and
+    exams_certificate (migration 0004_coveragestate) rewrite the row of every trainee a write touches, in the
+    same transaction, whichever door wrote it (services, admin, bulk import, COPY). So it is never stale: there
+    is no refresh interval. `trained` is the stored completion Enrollment.trained_on, itself written by
+    training.services.completion where hours change."""
+
+    trainee = models.OneToOneField(
+        "training.Trainee", primary_key=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    # indexed by Meta.indexes only: the covering indexes serve the pages' GROUP BYs
+    enterprise = models.ForeignKey(
+        "training.Enterprise", on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
+    )
+    region = models.ForeignKey(
+        "training.Region", on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
+    )
+    park = models.ForeignKey(
+        "training.ChemicalPark", null=True, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False,
+        related_name="+",
+    )  # fmt: skip
+    personnel_class = models.PositiveSmallIntegerField(choices=PersonnelClass.choices)
+    new_or_transferred = models.BooleanField(default=False)
+    # the provider of the trainee's latest enrolment on a roster (active or completed)
+    provider = models.ForeignKey(
+        "training.Provider", null=True, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False,
+        related_name="+",
+    )  # fmt: skip
+    enrolled = models.BooleanField(default=False)
+    trained = models.BooleanField(default=False)
+    passed = models.BooleanField(default=False)
+    certified = models.BooleanField(default=False)
+    enrolled_at = models.DateTimeField(null=True)  # first enrolment (active or completed)
+    trained_on = models.DateField(null=True)  # first completed training
+    passed_on = models.DateField(null=True)  # first exam pass
+
+    scope_paths = ScopePaths(
+        region=("region",),
+        park=("park",),
+        provider=("trainee__enrollments__project__provider",),
+        project=("trainee__enrollments__project",),
+        trainee=("trainee",),
+    )
+
+    class Meta:
+        verbose_name = _("学员培训进度（汇总）")
+        verbose_name_plural = _("学员培训进度（汇总）")
+        # covering indexes (PostgreSQL): a page's GROUP BYs read the index alone, never the scattered table rows
+        indexes = [
+            models.Index(fields=["region", "personnel_class"], include=FIGURES, name="coveragestate_region_class"),
+            models.Index(fields=["park", "personnel_class"], include=FIGURES, name="coveragestate_park_class"),
+            models.Index(fields=["enterprise"], name="coveragestate_enterprise"),
+            models.Index(fields=["provider"], name="coveragestate_provider"),
+        ]
+
+    def __str__(self):
+        return f"{self.trainee_id}"

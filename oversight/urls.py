@@ -35,3 +35,12 @@ urlpatterns += [
     path("credit/providers/<int:pk>/sanctions/", credit_views.sanction_add, name="sanction-add"),
     path("credit/teachers/<int:pk>/", credit_views.credit_teacher, name="credit-teacher"),
 ]
+
+# ---- the yearly progress report (按年度调度): oversight/report.py, oversight/views/report.py -----------------------
+from oversight.views import report as report_views  # noqa: E402
+
+urlpatterns += [
+    path("coverage/report/", report_views.report_page, name="report"),
+    path("coverage/report.xlsx", report_views.report_xlsx, name="report-xlsx"),
+    path("coverage/report.pdf", report_views.report_pdf, name="report-pdf"),
+]

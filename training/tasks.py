@@ -22,3 +22,11 @@ def roster_commit_task(upload_id: int) -> str:
     from training.rosters.uploads import roster_upload_commit
 
     return roster_upload_commit(upload=RosterImport.objects.get(pk=upload_id)).status
+
+
+@shared_task(acks_late=True)
+def completion_reconcile_task() -> int:
+    """Nightly: re-check the stored completion of every enrolment with hours (training.services.completion)."""
+    from training.services.completion import completion_reconcile
+
+    return completion_reconcile()

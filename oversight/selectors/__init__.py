@@ -1,57 +1,51 @@
 """Reads of oversight: coverage against baselines and targets, and the follow-up list (issue 11).
 
-Everything is computed by aggregate queries: one GROUP BY over trainees (by their enterprise's region, park or
-enterprise, and personnel class), one over flags, one over baselines and targets; the region tree is walked in
-Python over the few Region rows of the subtree, never with a query per region."""
+Everything is computed by aggregate queries: one GROUP BY over the trainees' coverage states (CoverageState, one
+row per trainee kept current by database triggers: by region, park or enterprise, and personnel class), one over
+flags, one over baselines and targets; the region tree is walked in Python over the few Region rows of the
+subtree, never with a query per region. "Trained" is training's completion rule as stored in
+Enrollment.trained_on by training.services.completion."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from exams.models import Certificate, CertificateStatus
 from oversight import rules
-from oversight.models import Baseline, FollowUp, Target
+from oversight.models import Baseline, CoverageState, FollowUp, Target
 from proctoring.models import Flag, FlagStatus
 from training.models import (
     ChemicalPark,
-    Enrollment,
     EnrollmentStatus,
     Enterprise,
     PersonnelClass,
     Region,
     RegionLevel,
-    Trainee,
 )
-from training.scope import binding_kind, region_subtree, visible
-from training.selectors.completion import completed_enrollment_ids
+from training.scope import binding_kind, region_subtree, scope_condition, visible
 
 ON_ROSTER = [EnrollmentStatus.ACTIVE, EnrollmentStatus.COMPLETED]
 
 
-def _enrolled():
-    return Exists(Enrollment.objects.filter(trainee=OuterRef("pk"), status__in=ON_ROSTER))
-
-
-def _trained(trainees):
-    """Trained (complete): an enrollment complete by training's completion rule (training.selectors.completion),
-    evaluated in bulk over the enrollments of the trainees in view."""
-    ids = completed_enrollment_ids(Enrollment.objects.filter(trainee__in=trainees.values("pk")))
-    return Exists(Enrollment.objects.filter(trainee=OuterRef("pk"), pk__in=ids))
-
-
-def _passed():
-    return Exists(Enrollment.objects.filter(trainee=OuterRef("pk"), exam_passed_on__isnull=False))
-
-
-def _certified():
-    return Exists(Certificate.objects.filter(trainee=OuterRef("pk"), status=CertificateStatus.VALID))
+STATE_FIGURES = {
+    "enrolled": Q(enrolled=True),
+    "trained": Q(trained=True),
+    "passed": Q(passed=True),
+    "certified": Q(certified=True),
+    "new_untrained": Q(new_or_transferred=True, trained=False),
+}
+# a state's grouping key → the same key from a flag
+FLAG_KEYS = {
+    "region_id": "enrollment__trainee__enterprise__region_id",
+    "park_id": "enrollment__trainee__enterprise__park_id",
+    "enterprise_id": "enrollment__trainee__enterprise_id",
+}
 
 
 def target_year() -> int:
@@ -127,20 +121,29 @@ def _scope_root(user, region_code: str | None, park_id: str | None):
     raise Http404
 
 
-def _trainees(user):
-    return visible(user, Trainee.objects.all())
+def _states(user):
+    """The coverage state of each trainee the user may see (oversight.models.CoverageState: one narrow row per
+    trainee, kept by database triggers, so grouping it needs no subquery per trainee)."""
+    states = CoverageState.objects.all()
+    kind = binding_kind(user) if scope_condition(user, CoverageState) is not None else None
+    # One region or park per row: filtered directly by the ids (the planner then estimates the rows right and
+    # groups in memory), the same rows as visible(); other bindings go through visible().
+    if kind == "region":
+        return states.filter(region__in=_subtree_ids(user.region))
+    if kind == "park":
+        return states.filter(park=user.park_id)
+    return visible(user, states)
 
 
-def _count(qs, keys: list[str]):
-    trained = _trained(qs)
-    return qs.values(*keys, "personnel_class").annotate(
-        people=Count("pk"),
-        enrolled=Count("pk", filter=_enrolled()),
-        trained=Count("pk", filter=trained),
-        passed=Count("pk", filter=_passed()),
-        certified=Count("pk", filter=_certified()),
-        new_untrained=Count("pk", filter=Q(new_or_transferred=True) & ~trained),
-    )
+def _subtree_ids(region) -> list[int]:
+    return list(Region.objects.filter(pk__in=region_subtree(region)).values_list("pk", flat=True))
+
+
+def _count(states, keys: list[str]) -> list[dict]:
+    # annotated under other names: an annotation named like a field would shadow it in the next filter
+    figures = {f"n_{name}": Count("pk", filter=q) for name, q in STATE_FIGURES.items()}
+    rows = states.values(*keys, "personnel_class").annotate(people=Count("pk"), **figures).order_by()
+    return [{k.removeprefix("n_"): v for k, v in row.items()} for row in rows]
 
 
 def _fill(rows: dict, key_of, counts, flags) -> None:
@@ -158,9 +161,9 @@ def _fill(rows: dict, key_of, counts, flags) -> None:
             row.flags_confirmed += item["confirmed"]
 
 
-def _flags(user, trainee_qs, keys: list[str]):
-    flags = visible(user, Flag.objects.all()).filter(enrollment__trainee__in=trainee_qs.values("pk"))
-    mapped = [f"enrollment__trainee__{k}" for k in keys]
+def _flags(user, states, keys: list[str]):
+    flags = visible(user, Flag.objects.all()).filter(enrollment__trainee__in=states.values("trainee_id"))
+    mapped = [FLAG_KEYS[k] for k in keys]
     rows = flags.values(*mapped).annotate(
         open=Count("pk", filter=Q(status=FlagStatus.OPEN)),
         confirmed=Count("pk", filter=Q(status=FlagStatus.CONFIRMED)),
@@ -186,7 +189,7 @@ def _apply_baselines(row: Row, region_id: int, baselines) -> None:
 def coverage(user, *, region_code: str | None = None, park_id: str | None = None) -> Coverage:
     region, park = _scope_root(user, region_code, park_id)
     year = target_year()
-    trainees = _trainees(user)
+    trainees = _states(user)
     if park is not None:
         return _park_coverage(user, park, trainees, year)
     if region is not None and region.level == RegionLevel.COUNTY:
@@ -212,7 +215,7 @@ def _region_coverage(user, region: Region | None, trainees, year: int) -> Covera
     else:
         subtree = list(Region.objects.filter(pk__in=region_subtree(region)))
         children = [r for r in subtree if r.parent_id == region.pk]
-        trainees = trainees.filter(enterprise__region__in=[r.pk for r in subtree])
+        trainees = trainees.filter(region__in=[r.pk for r in subtree])
     by_pk = {r.pk: r for r in subtree}
     child_ids = {c.pk for c in children}
 
@@ -225,9 +228,9 @@ def _region_coverage(user, region: Region | None, trainees, year: int) -> Covera
     rows = {c.pk: Row(label=c.name, query=f"region={c.code}", trainee_filter=f"region={c.pk}") for c in children}
     if region is not None:  # enterprises registered directly at this level (市直属)
         rows[region.pk] = Row(label=_("%(name)s直属") % {"name": region.name}, trainee_filter="")
-    counts = _count(trainees, ["enterprise__region_id"])
-    flags = _flags(user, trainees, ["enterprise__region_id"])
-    _fill(rows, lambda item: child_of(item["enterprise__region_id"]), counts, flags)
+    counts = _count(trainees, ["region_id"])
+    flags = _flags(user, trainees, ["region_id"])
+    _fill(rows, lambda item: child_of(item["region_id"]), counts, flags)
     baselines = _baselines(children + ([region] if region else []), year)
     for c in children:
         _apply_baselines(rows[c.pk], c.pk, baselines)
@@ -259,13 +262,13 @@ def _within(user, region) -> bool:
 
 def _county_coverage(user, region: Region, trainees, year: int) -> Coverage:
     """A county → its chemical parks, and the enterprises outside any park as one row."""
-    trainees = trainees.filter(enterprise__region=region)
+    trainees = trainees.filter(region=region)
     parks = list(visible(user, ChemicalPark.objects.filter(region=region)))
     rows = {p.pk: Row(label=p.name, query=f"park={p.pk}") for p in parks}
     rows[None] = Row(label=_("园区外企业"), trainee_filter=f"region={region.pk}")
-    counts = _count(trainees, ["enterprise__park_id"])
-    flags = _flags(user, trainees, ["enterprise__park_id"])
-    _fill(rows, lambda item: item["enterprise__park_id"], counts, flags)
+    counts = _count(trainees, ["park_id"])
+    flags = _flags(user, trainees, ["park_id"])
+    _fill(rows, lambda item: item["park_id"], counts, flags)
     ordered = [rows[p.pk] for p in parks] + [rows[None]]
     total = _total(ordered, region.name)
     _apply_baselines(total, region.pk, _baselines([region], year))
@@ -279,7 +282,7 @@ def _county_coverage(user, region: Region, trainees, year: int) -> Coverage:
 
 def _park_coverage(user, park: ChemicalPark, trainees, year: int) -> Coverage:
     """A chemical park → its enterprises."""
-    trainees = trainees.filter(enterprise__park=park)
+    trainees = trainees.filter(park=park)
     enterprises = list(visible(user, Enterprise.objects.filter(park=park)).order_by("name"))
     rows = {e.pk: Row(label=e.name, trainee_filter=f"enterprise={e.pk}") for e in enterprises}
     counts = _count(trainees, ["enterprise_id"])
@@ -325,14 +328,12 @@ def follow_up_list(user, *, region_code: str | None = None, park_id: str | None 
         enterprises = enterprises.filter(park=park)
     elif region is not None:
         enterprises = enterprises.filter(region__in=region_subtree(region))
-    in_view = _trainees(user).filter(enterprise__in=enterprises.values("pk"))
-    trained = _trained(in_view)
-    counts = {
-        item["enterprise_id"]: item
-        for item in in_view.values("enterprise_id").annotate(
-            people=Count("pk"), enrolled=Count("pk", filter=_enrolled()), trained=Count("pk", filter=trained)
-        )
-    }
+    in_view = _states(user).filter(enterprise__in=enterprises.values("pk"))
+    counts: dict[int, dict] = {}
+    for item in _count(in_view, ["enterprise_id"]):  # summed over the classes
+        n = counts.setdefault(item["enterprise_id"], {"people": 0, "enrolled": 0, "trained": 0})
+        for name in n:
+            n[name] += item[name]
     last = FollowUp.objects.filter(enterprise=OuterRef("pk")).order_by("-date").values("date")[:1]
     annotated = enterprises.annotate(last_date=Subquery(last))
     threshold = behind_threshold()
@@ -378,3 +379,20 @@ def baseline_rows(user, *, region_code: str | None = None, park_id: str | None =
 def settable_regions(user) -> list[Region]:
     """The regions whose baselines and targets the user may set: their own and those below it."""
     return list(visible(user, Region.objects.select_related("parent__parent")))
+
+
+# ---- the scope of a page, for the charts and the yearly report (oversight/charts.py, oversight/report.py) ----
+
+
+def page_scope(user, *, region_code: str | None = None, park_id: str | None = None):
+    """(region, park, states) of a dashboard page: the same root and the same trainees' coverage states as
+    `coverage`; a code outside the user's scope is a 404."""
+    region, park = _scope_root(user, region_code, park_id)
+    states = _states(user)
+    if park is not None:
+        states = states.filter(park=park)
+    elif region is not None and region.level == RegionLevel.COUNTY:
+        states = states.filter(region=region)
+    elif region is not None:
+        states = states.filter(region__in=_subtree_ids(region))
+    return region, park, states

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
-from oversight import imports, rules, selectors, services
+from oversight import charts, imports, rules, selectors, services
 from oversight.forms import BaselineForm, FollowUpForm, ImportForm, TargetForm
 from training import tabular
 from training.models import Enterprise, PersonnelClass
@@ -65,8 +65,10 @@ def coverage_rows(data: selectors.Coverage) -> list[list]:
 @permission_required("oversight.view_coverage", raise_exception=True)
 def coverage_page(request):
     data = selectors.coverage(request.user, **_scope_args(request))
+    _region, _park, states = selectors.page_scope(request.user, **_scope_args(request))
     context = {
         "data": data,
+        "charts": charts.chart_data(request.user, data, states),
         "classes": PersonnelClass.choices,
         "scope_query": _scope_query(request),
         "new_first": sorted([r for r in data.rows if r.new_untrained], key=lambda r: -r.new_untrained),

@@ -104,6 +104,11 @@ class Enrollment(models.Model):
     exam_passed_on = models.DateField(_("考试合格日期"), null=True, blank=True)
     exam_score = models.PositiveSmallIntegerField(_("考试成绩"), null=True, blank=True)
     retraining_fee_reduced = models.BooleanField(_("再培训学费减免资格"), default=False)
+    # Stored completion (training.services.completion): the day the training became complete by the rule of
+    # training.selectors.completion, None while it is not. Written by the services where the facts change
+    # (hours credited or voided, a documentary lesson watched, the plan submitted/approved/returned or its
+    # courses changed) so dashboards count "trained" with one indexed column; a nightly reconcile re-checks all.
+    trained_on = models.DateField(_("完成培训日期"), null=True, blank=True, db_index=True)
 
     scope_paths = ENROLLMENT_PATHS
 

@@ -17,6 +17,7 @@ from django.utils import timezone
 from training.lesson_rules import lesson_enrollment_error
 from training.models import Course, CreditedHours, CreditKind, Enrollment, EnrollmentStatus, Modality, PersonnelClass
 from training.rules import seconds_from_hours
+from training.services.completion import completion_refresh
 
 
 def _credit(*, enrollment: Enrollment, course: Course | None, kind: str, seconds: int, source: str) -> CreditedHours:
@@ -26,6 +27,7 @@ def _credit(*, enrollment: Enrollment, course: Course | None, kind: str, seconds
     row = CreditedHours(enrollment=enrollment, course=course, kind=kind, seconds=seconds, source=source)
     row.full_clean()
     row.save()
+    completion_refresh(enrollment_ids=[enrollment.pk])
     return row
 
 
@@ -97,9 +99,11 @@ def hours_void(*, source_prefix: str, reason: str) -> int:
     """Mark live credits from `source_prefix` voided; returns how many."""
     if not reason.strip():
         raise ValidationError("作废原因：必须填写")
-    return CreditedHours.objects.filter(_sources(source_prefix), voided_at__isnull=True).update(
-        voided_at=timezone.now(), void_reason=reason.strip()[:200]
-    )
+    live = CreditedHours.objects.filter(_sources(source_prefix), voided_at__isnull=True)
+    enrollment_ids = set(live.values_list("enrollment_id", flat=True))
+    count = live.update(voided_at=timezone.now(), void_reason=reason.strip()[:200])
+    completion_refresh(enrollment_ids=enrollment_ids)
+    return count
 
 
 @transaction.atomic

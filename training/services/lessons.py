@@ -19,6 +19,7 @@ from django.db import transaction
 
 from training.lesson_rules import lesson_complete
 from training.models import CreditedHours, Enrollment, Lesson, LessonProgress
+from training.services.completion import completion_refresh
 from training.services.hours import course_enrollment_error, hours_credit_online
 
 
@@ -61,8 +62,11 @@ def lesson_progress_record(
     if gain:
         progress.furthest_second = reached
         progress.watched_seconds += gain
+        was_completed = progress.completed
         progress.completed = lesson_complete(furthest=reached, duration=lesson.duration_seconds)
         progress.save(update_fields=["furthest_second", "watched_seconds", "completed", "updated_at"])
+        if progress.completed and not was_completed:  # a documentary watched to its end may complete training
+            completion_refresh(enrollment_ids=[enrollment.pk])
     return progress, gain
 
 

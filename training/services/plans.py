@@ -17,6 +17,7 @@ from training.models import AUTHORING_ACTIONS, Course, Modality, PlanAction, Pla
 from training.scope import is_visible
 from training.selectors.plans import plan_check
 from training.selectors.policy import rule_set_in_force
+from training.services.completion import completion_refresh_plan
 
 EDITABLE = {PlanStatus.DRAFT, PlanStatus.RETURNED}
 AUTHOR = "training.author_plan"
@@ -81,6 +82,7 @@ def course_add(
     course.full_clean()
     course.save()
     _record(plan, PlanAction.COURSE_ADDED, by, course.title)
+    completion_refresh_plan(plan=plan)
     return course
 
 
@@ -114,6 +116,7 @@ def plan_submit(*, plan: TrainingPlan, by) -> TrainingPlan:
     plan.submitted_at, plan.submitted_by = timezone.now(), by
     plan.save()
     _record(plan, PlanAction.SUBMITTED, by)
+    completion_refresh_plan(plan=plan)
     return plan
 
 
@@ -136,6 +139,7 @@ def plan_approve(*, plan: TrainingPlan, by, comment: str = "") -> TrainingPlan:
     plan.reviewed_at, plan.reviewed_by, plan.review_comment = timezone.now(), by, comment
     plan.save()
     _record(plan, PlanAction.APPROVED, by, comment)
+    completion_refresh_plan(plan=plan)
     return plan
 
 
@@ -154,4 +158,5 @@ def plan_return(*, plan: TrainingPlan, by, comment: str) -> TrainingPlan:
     plan.reviewed_at, plan.reviewed_by, plan.review_comment = timezone.now(), by, comment.strip()
     plan.save()
     _record(plan, PlanAction.RETURNED, by, comment.strip())
+    completion_refresh_plan(plan=plan)
     return plan
