@@ -80,3 +80,21 @@ def test_reconcile_agrees_with_the_rule_and_repairs_a_wrong_state(world):
     assert completion_reconcile() == 1
     stored = set(Enrollment.objects.filter(trained_on__isnull=False).values_list("pk", flat=True))
     assert stored == {e.pk for e in Enrollment.objects.all() if enrollment_progress(e).complete} == {done.pk}
+
+
+def test_home_and_roster_count_completed_training_as_已结业(world, client):
+    """The project table's 在训 / 已结业 / 已退出 and the roster filter its numbers link to agree with the rule."""
+    from django.urls import reverse
+
+    from training.selectors.dashboard import project_rows
+
+    project, plan, oc, staff = world
+    done, studying = builders.enrol(project, oc), builders.enrol(project, oc)
+    _complete(done, plan, oc, staff)
+    row = next(p for p in project_rows(staff) if p.pk == project.pk)
+    assert (row.active, row.completed, row.withdrawn) == (1, 1, 0)
+    client.force_login(staff)
+    page = client.get(reverse("project-detail", args=[project.pk]) + "?status=completed").content.decode()
+    assert done.trainee.name in page and studying.trainee.name not in page
+    page = client.get(reverse("project-detail", args=[project.pk]) + "?status=active").content.decode()
+    assert studying.trainee.name in page and done.trainee.name not in page

@@ -319,15 +319,21 @@ def _park_rows(user) -> list[AreaRow]:
     return rows
 
 
+def _through_enrollments(status) -> Q:
+    from training.selectors.roster import roster_status_q
+
+    return roster_status_q(status, prefix="enrollments__")
+
+
 def project_rows(user):
-    """The projects in scope with their roster size (active / completed / withdrawn)."""
+    """The projects in scope with their roster size (在训 / 已结业 / 已退出, as the roster page filters them)."""
     return (
         visible(user, TrainingProject.objects.all())
         .select_related("region", "provider", "park")
         .annotate(
-            active=Count("enrollments", filter=Q(enrollments__status=EnrollmentStatus.ACTIVE)),
-            completed=Count("enrollments", filter=Q(enrollments__status=EnrollmentStatus.COMPLETED)),
-            withdrawn=Count("enrollments", filter=Q(enrollments__status=EnrollmentStatus.WITHDRAWN)),
+            active=Count("enrollments", filter=_through_enrollments(EnrollmentStatus.ACTIVE)),
+            completed=Count("enrollments", filter=_through_enrollments(EnrollmentStatus.COMPLETED)),
+            withdrawn=Count("enrollments", filter=_through_enrollments(EnrollmentStatus.WITHDRAWN)),
         )
         .order_by("-year", "code")[:20]
     )

@@ -10,11 +10,23 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from training.models import Enrollment, OfflineClass, PersonnelClass, TrainingProject
+from training.models import Enrollment, EnrollmentStatus, OfflineClass, PersonnelClass, TrainingProject
 from training.scope import visible
 from training.selectors.completion import progress_for_enrollments
 
 NO_CLASS = "none"
+
+
+def roster_status_q(status: str, prefix: str = "") -> Q:
+    """在训 / 已结业 / 已退出 as pages count them: 已结业 is training complete (the stored trained_on, written by
+    the hours services under the completion rule), 在训 the rest of those not withdrawn. `prefix` reaches the
+    enrolment through a relation ("enrollments__")."""
+    withdrawn = Q(**{f"{prefix}status": EnrollmentStatus.WITHDRAWN})
+    if status == EnrollmentStatus.COMPLETED:
+        return Q(**{f"{prefix}trained_on__isnull": False}) & ~withdrawn
+    if status == EnrollmentStatus.ACTIVE:
+        return Q(**{f"{prefix}trained_on__isnull": True}) & ~withdrawn
+    return Q(**{f"{prefix}status": status})
 
 
 def roster_enrollments(
@@ -25,7 +37,7 @@ def roster_enrollments(
         "trainee__enterprise", "offline_class", "project__region"
     )
     if status:
-        rows = rows.filter(status=status)
+        rows = rows.filter(roster_status_q(status))
     if offline_class == NO_CLASS:
         rows = rows.filter(offline_class__isnull=True)
     elif offline_class.isdigit():
