@@ -8,6 +8,7 @@ import json
 from asgiref.sync import sync_to_async
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import close_old_connections
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -32,6 +33,25 @@ def _ONE_WRITER() -> bool:  # noqa: N802
     return connection.vendor == "sqlite" or not settings.EXAM_SAVES_IN_THREAD_POOL
 
 
+async def in_pool(func, *args, **kwargs):
+    """Run `func` in the thread pool with a connection of its own, handed back to the connection pool after.
+
+    The request's own thread read the session with a connection from the pool; it hands it back first. Otherwise
+    every waiting request holds one while the pool's threads wait for one: at 250 candidates starting at once per
+    process, all 20 were held by waiting requests, and every start failed after the pool's 30 s timeout."""
+    if _ONE_WRITER():
+        return await sync_to_async(func, thread_sensitive=True)(*args, **kwargs)
+    await sync_to_async(close_old_connections)()
+
+    def released():
+        try:
+            return func(*args, **kwargs)
+        finally:
+            close_old_connections()
+
+    return await sync_to_async(released, thread_sensitive=False)()
+
+
 def pooled(view):
     """Run a sync exam view in the thread pool (its own connection) instead of queueing behind every other
     request on Django's one sync thread: a thousand candidates start and submit at once."""
@@ -42,7 +62,7 @@ def pooled(view):
         # The session and the user are read here once; request.user is the same object (Django would read the user
         # again for it: one query more per request, a thousand times at the start of a sitting).
         request.user = await request.auser()
-        return await sync_to_async(view, thread_sensitive=_ONE_WRITER())(request, *args, **kwargs)
+        return await in_pool(view, request, *args, **kwargs)
 
     return wrapper
 
@@ -193,7 +213,8 @@ async def answer(request, pk: int):
     except (TypeError, ValueError):
         item = 0
     try:
-        saved = await sync_to_async(svc.answer_save, thread_sensitive=_ONE_WRITER())(
+        saved = await in_pool(
+            svc.answer_save,
             attempt_id=pk,
             trainee_id=user.trainee_id,
             item_id=item,
