@@ -47,6 +47,7 @@ class Eligibility:
     reasons: list[str]
     attempts_used: int
     max_attempts: int
+    rule_set: ExamRuleSet | None = None  # the exam rules in force the verdict was taken under
 
     @property
     def eligible(self) -> bool:
@@ -75,7 +76,7 @@ def eligibility_for(enrollments, *, on_date=None) -> list[Eligibility]:
             attempts_used=used.get(e.pk, 0),
             max_attempts=rule_set.max_attempts,
         )
-        result.append(Eligibility(e, reasons, used.get(e.pk, 0), rule_set.max_attempts))
+        result.append(Eligibility(e, reasons, used.get(e.pk, 0), rule_set.max_attempts, rule_set))
     return result
 
 

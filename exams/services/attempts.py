@@ -32,7 +32,7 @@ from exams.models import (
     Sitting,
     SittingMode,
 )
-from exams.selectors import eligibility, exam_rules_in_force
+from exams.selectors import eligibility_for
 from exams.services.evidence import event_append
 from exams.services.papers import new_seed, paper_draw
 from training.models import Enrollment
@@ -89,8 +89,12 @@ def _schedule_deadline(attempt: Attempt) -> None:
 def attempt_start(*, enrollment: Enrollment, sitting: Sitting, face_passed: bool = False, now=None) -> Attempt:
     """Open the candidate's attempt, or take over the one already open (a new tab token: the old tab stops)."""
     now = now or timezone.now()
+    # The region and the regions above it come with the row (the rules in force and the bank walk that chain):
+    # a thousand candidates start within seconds, and every query is paid a thousand times.
     enrollment = (
-        Enrollment.objects.select_for_update().select_related("trainee", "project__region").get(pk=enrollment.pk)
+        Enrollment.objects.select_for_update(of=("self",))
+        .select_related("trainee", "project__region__parent__parent")
+        .get(pk=enrollment.pk)
     )
     open_attempt = Attempt.objects.select_for_update().filter(enrollment=enrollment, status=AttemptStatus.OPEN).first()
     if open_attempt is not None:
@@ -98,15 +102,16 @@ def attempt_start(*, enrollment: Enrollment, sitting: Sitting, face_passed: bool
     error = start_error(enrollment=enrollment, sitting=sitting, now=now, face_passed=face_passed)
     if error:
         raise _refuse(error, enrollment=enrollment.pk, sitting=sitting.pk)
-    verdict = eligibility(enrollment)
+    verdict = eligibility_for([enrollment], on_date=timezone.localdate(now))[0]
     if not verdict.eligible:
         raise _refuse("不能开考：" + "；".join(verdict.reasons), enrollment=enrollment.pk)
     blueprint = Blueprint.objects.filter(
-        project=sitting.project, personnel_class=enrollment.trainee.personnel_class
+        project_id=sitting.project_id, personnel_class=enrollment.trainee.personnel_class
     ).first()
     if blueprint is None:
         raise _refuse("本项目尚未设置该人员类别的组卷方案，请联系培训机构", enrollment=enrollment.pk)
-    rule_set = exam_rules_in_force(sitting.project.region, timezone.localdate(now))
+    blueprint.project = enrollment.project  # the same project (start_error checked it), its regions loaded
+    rule_set = verdict.rule_set  # the exam rules in force today, for the project's region
     attempt = Attempt.objects.create(
         sitting=sitting,
         enrollment=enrollment,
@@ -200,12 +205,11 @@ def answer_save(
     error = _value_error(item, value)
     if error:
         raise _refuse(error, attempt=attempt_id, item=item_id)
-    answer, created = Answer.objects.get_or_create(
-        attempt=attempt, item=item, defaults={"value": value, "saved_at": now}
+    # One statement (insert, or update the item's row): the attempt row is locked, so nobody races us here.
+    answer = Answer(attempt=attempt, item=item, value=value, saved_at=now)
+    Answer.objects.bulk_create(
+        [answer], update_conflicts=True, unique_fields=["attempt", "item"], update_fields=["value", "saved_at"]
     )
-    if not created:
-        answer.value, answer.saved_at = value, now
-        answer.save(update_fields=["value", "saved_at"])
     event_append(attempt, EventKind.ANSWER, {"item": item.pk, "position": item.position, "value": value}, now)
     attempt.save(update_fields=["event_count", "last_hash"])
     return answer

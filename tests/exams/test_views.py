@@ -6,6 +6,7 @@ import io
 import pytest
 from django.core.cache import cache
 from django.test import Client
+from django.utils.html import escape
 from openpyxl import load_workbook
 
 from exams.models import Answer, Attempt
@@ -72,6 +73,39 @@ def test_answers_are_saved_per_post_and_a_reload_resumes(candidate):
     )
     assert r.status_code == 409 and r.json()["error"] == "考试已在另一个页面或设备上打开，本页面已停止作答"
     assert Answer.objects.get(attempt=attempt, item=items[0]).value == shown_answer(items[0])
+
+
+def test_exam_page_shows_every_drawn_question_with_its_options_in_the_shown_order_escaped():
+    course = support.Course()
+    support.bank(single=0)
+    for _ in range(12):
+        support.question("single", options=["<b>甲</b>", "乙 & 丙", "丁", "戊"])
+    support.blueprint(course.project)
+    sitting = support.sitting(course.project)
+    enrollment = course.enrol()
+    support.site_ready(sitting=sitting, enrollment=enrollment)
+    client = Client()
+    client.force_login(trainee_account_create(trainee=enrollment.trainee, password="x-Pass-2024"))
+    response = client.post(f"/exams/sittings/{sitting.pk}/start/")
+    attempt = Attempt.objects.get(pk=response.json()["attempt"])
+    page = client.get(f"/exams/attempts/{attempt.pk}/").content.decode()
+    assert "<b>甲</b>" not in page and "&lt;b&gt;甲&lt;/b&gt;" in page and "乙 &amp; 丙" in page
+    items = list(attempt.items.select_related("version").order_by("position"))
+    assert page.count('class="card question"') == len(items) == 35
+    for item in items:
+        v = item.version
+        assert f'data-item="{item.pk}" data-kind="{v.kind}"' in page
+        if v.kind == "judge":
+            assert f'<input type="radio" name="q{item.pk}" value="T"> 对' in page
+            continue
+        kind = "checkbox" if v.kind == "multiple" else "radio"
+        shown = [
+            f'<input type="{kind}" name="q{item.pk}" value="{letter}"> {letter}. '
+            f"{escape(v.options['ABCDEF'.index(original)])}</label>"
+            for letter, original in zip("ABCDEF", item.option_order, strict=False)
+        ]
+        positions = [page.index(x) for x in shown]
+        assert positions == sorted(positions)  # A, B, C, D in the order the candidate sees them
 
 
 def test_submit_shows_score_breakdown_and_certificate_with_public_page(candidate):
