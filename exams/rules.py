@@ -11,6 +11,8 @@ import hashlib
 import json
 import random
 
+from django.utils.translation import gettext as _
+
 OPTION_LETTERS = "ABCDEF"
 JUDGE_TRUE, JUDGE_FALSE = "T", "F"
 JUDGE_LABELS = {
@@ -151,20 +153,22 @@ def eligibility_reasons(
 ) -> list[str]:
     """Why a trainee may not start an exam now; [] = eligible."""
     if withdrawn:
-        return ["已退出培训项目"]
+        return [_("已退出培训项目")]
     if passed:
-        return ["已考试合格"]
+        return [_("已考试合格")]
     reasons = []
     if not complete:
-        reasons.append("培训未完成：" + "；".join(progress_reasons))
+        # Translators: the separator between listed reasons, as in “总学时 0/24；线下学时 0/14.4”
+        separator = _("；")
+        reasons.append(_("培训未完成：%(gaps)s") % {"gaps": separator.join(progress_reasons)})
     if attempts_used >= max_attempts:
-        reasons.append(f"考试次数已用完（{attempts_used}/{max_attempts}）")
+        reasons.append(_("考试次数已用完（%(used)d/%(max)d）") % {"used": attempts_used, "max": max_attempts})
     return reasons
 
 
 def answer_time_error(*, now: datetime.datetime, deadline: datetime.datetime, grace_seconds: float) -> str | None:
     if now > deadline + datetime.timedelta(seconds=grace_seconds):
-        return "考试时间已到，答案未保存"
+        return _("考试时间已到，答案未保存")
     return None
 
 

@@ -30,7 +30,7 @@ class QuestionForm(ServiceForm):
     stem = forms.CharField(label=_("题干"), widget=forms.Textarea(attrs={"rows": 3}))
     # the options sit between the stem and the answer, as in the import template
     option_a, option_b, option_c, option_d, option_e, option_f = (
-        forms.CharField(label=format_lazy("{}{}", _("选项"), letter), required=False, max_length=500)
+        forms.CharField(label=format_lazy(_("选项{letter}"), letter=letter), required=False, max_length=500)
         for letter in rules.OPTION_LETTERS
     )
     answer = forms.CharField(

@@ -19,6 +19,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from exams import rules
 from exams.models import (
@@ -57,17 +58,20 @@ def start_error(*, enrollment: Enrollment, sitting: Sitting, now=None, face_pass
     """Why `enrollment` may not start (or resume) an attempt in `sitting` now; None = it may."""
     now = now or timezone.now()
     if enrollment.project_id != sitting.project_id:
-        return "该考试场次不属于您的培训项目"
+        return _("该考试场次不属于您的培训项目")
     if not sitting.opens_at <= now < sitting.closes_at:
         opens, closes = timezone.localtime(sitting.opens_at), timezone.localtime(sitting.closes_at)
-        return f"考试场次开放时间为 {opens:%Y-%m-%d %H:%M} 至 {closes:%Y-%m-%d %H:%M}"
+        return _("考试场次开放时间为 %(opens)s 至 %(closes)s") % {
+            "opens": f"{opens:%Y-%m-%d %H:%M}",
+            "closes": f"{closes:%Y-%m-%d %H:%M}",
+        }
     if (
         sitting.mode == SittingMode.SITE
         and not CheckIn.objects.filter(sitting=sitting, enrollment=enrollment).exists()
     ):
-        return "请先在考点签到（出示身份证）后再开考"
+        return _("请先在考点签到（出示身份证）后再开考")
     if sitting.mode == SittingMode.ONLINE and not face_passed:
-        return "线上考试须先通过人脸核验"
+        return _("线上考试须先通过人脸核验")
     return None
 
 
@@ -104,12 +108,14 @@ def attempt_start(*, enrollment: Enrollment, sitting: Sitting, face_passed: bool
         raise _refuse(error, enrollment=enrollment.pk, sitting=sitting.pk)
     verdict = eligibility_for([enrollment], on_date=timezone.localdate(now))[0]
     if not verdict.eligible:
-        raise _refuse("不能开考：" + "；".join(verdict.reasons), enrollment=enrollment.pk)
+        raise _refuse(
+            _("不能开考：%(reasons)s") % {"reasons": _("；").join(verdict.reasons)}, enrollment=enrollment.pk
+        )
     blueprint = Blueprint.objects.filter(
         project_id=sitting.project_id, personnel_class=enrollment.trainee.personnel_class
     ).first()
     if blueprint is None:
-        raise _refuse("本项目尚未设置该人员类别的组卷方案，请联系培训机构", enrollment=enrollment.pk)
+        raise _refuse(_("本项目尚未设置该人员类别的组卷方案，请联系培训机构"), enrollment=enrollment.pk)
     blueprint.project = enrollment.project  # the same project (start_error checked it), its regions loaded
     rule_set = verdict.rule_set  # the exam rules in force today, for the project's region
     attempt = Attempt.objects.create(
@@ -162,14 +168,14 @@ def attempt_takeover(*, attempt: Attempt, now=None) -> Attempt:
 def _locked_attempt(*, attempt_id: int, trainee_id: int | None, tab_token: str, now) -> Attempt:
     attempt = Attempt.objects.select_for_update().select_related("enrollment").filter(pk=attempt_id).first()
     if attempt is None or attempt.enrollment.trainee_id != trainee_id:
-        raise _refuse("这不是您的考试", attempt=attempt_id, trainee=trainee_id)
+        raise _refuse(_("这不是您的考试"), attempt=attempt_id, trainee=trainee_id)
     if attempt.status != AttemptStatus.OPEN:
-        raise _refuse("已交卷，答案未保存", attempt=attempt_id)
+        raise _refuse(_("已交卷，答案未保存"), attempt=attempt_id)
     error = rules.answer_time_error(now=now, deadline=attempt.deadline, grace_seconds=_grace())
     if error:
         raise _refuse(error, attempt=attempt_id)
     if not secrets.compare_digest(attempt.tab_token, tab_token or ""):
-        raise _refuse("考试已在另一个页面或设备上打开，本页面已停止作答", attempt=attempt_id)
+        raise _refuse(_("考试已在另一个页面或设备上打开，本页面已停止作答"), attempt=attempt_id)
     return attempt
 
 
@@ -178,12 +184,12 @@ def _value_error(item: PaperItem, value: str) -> str | None:
     if value == "":
         return None
     if kind == "judge":
-        return None if value in (rules.JUDGE_TRUE, rules.JUDGE_FALSE) else "判断题只能答“对”或“错”"
+        return None if value in (rules.JUDGE_TRUE, rules.JUDGE_FALSE) else _("判断题只能答“对”或“错”")
     letters = rules.OPTION_LETTERS[: len(item.option_order)]
     if any(ch not in letters for ch in value) or len(set(value)) != len(value):
-        return f"答案只能是选项 {letters} 中的字母"
+        return _("答案只能是选项 %(letters)s 中的字母") % {"letters": letters}
     if kind == "single" and len(value) != 1:
-        return "单选题只能选一个选项"
+        return _("单选题只能选一个选项")
     return None
 
 
@@ -196,7 +202,7 @@ def answer_save(
     attempt = _locked_attempt(attempt_id=attempt_id, trainee_id=trainee_id, tab_token=tab_token, now=now)
     item = PaperItem.objects.select_related("version").filter(pk=item_id, attempt=attempt).first()
     if item is None:
-        raise _refuse("该题不在您的试卷上", attempt=attempt_id, item=item_id)
+        raise _refuse(_("该题不在您的试卷上"), attempt=attempt_id, item=item_id)
     value = (
         "".join(sorted(set((value or "").strip().upper())))
         if item.version.kind != "judge"

@@ -21,6 +21,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from proctoring import rules
 from proctoring.crypto import encrypt_bytes
@@ -46,17 +47,17 @@ def _start_refusal(*, trainee: Trainee | None, lesson: Lesson) -> tuple[Enrollme
     from training.services.lessons import lesson_enrollment_check
 
     if trainee is None:
-        return None, "只有学员可以在线学习"
+        return None, _("只有学员可以在线学习")
     enrollment = study_enrollment_for(trainee=trainee, lesson=lesson)
     if enrollment is None:
-        return None, "您没有正在进行的培训项目"
+        return None, _("您没有正在进行的培训项目")
     error = lesson_enrollment_check(enrollment=enrollment, lesson=lesson)
     if error:
         return None, error
     if not has_biometric_consent(trainee):
-        return enrollment, "未同意人脸核验：请改为参加线下学习（现场核验身份），或先签署同意书"
+        return enrollment, _("未同意人脸核验：请改为参加线下学习（现场核验身份），或先签署同意书")
     if template_for(trainee) is None:
-        return enrollment, "尚未采集人脸基准照片：请先完成人脸采集"
+        return enrollment, _("尚未采集人脸基准照片：请先完成人脸采集")
     return enrollment, None
 
 
@@ -144,16 +145,16 @@ def snapshot_request_error(*, session: StudySession, recheck: bool) -> str | Non
     asking again cannot multiply snapshots and flags), a re-check without a failed check to answer, or a scheduled
     check while a failed one waits for its re-check."""
     if session.status != SessionStatus.ACTIVE:
-        return "核验：学习会话已结束"
+        return _("核验：学习会话已结束")
     checks = session.snapshots.order_by("-seq")
     if checks.filter(verdict="").exists():
-        return "核验：上一次核验尚未完成"
+        return _("核验：上一次核验尚未完成")
     last = checks.exclude(verdict="").first()
     if recheck and (last is None or last.passed):
-        return "核验：没有未通过的核验，无需重新核验"
+        return _("核验：没有未通过的核验，无需重新核验")
     if not recheck and last is not None and last.failed:
         # After a failed check the timer is paused: only the re-check the page asks for may follow.
-        return "核验：上次核验未通过，须先重新核验"
+        return _("核验：上次核验未通过，须先重新核验")
     return None
 
 
@@ -174,17 +175,17 @@ def snapshot_upload_error(*, snapshot: Snapshot, user, image_bytes: bytes, now=N
     now = now or timezone.now()
     session = snapshot.session
     if user.trainee_id != session.trainee_id:
-        return "抓拍：不是本人的学习会话"
+        return _("抓拍：不是本人的学习会话")
     if session.status != SessionStatus.ACTIVE:
-        return "抓拍：学习会话已结束"
+        return _("抓拍：学习会话已结束")
     if snapshot.taken_at or snapshot.verdict:
-        return "抓拍：该次抓拍已上传"
+        return _("抓拍：该次抓拍已上传")
     if now - snapshot.requested_at > timedelta(seconds=settings.STUDY_SNAPSHOT_UPLOAD_SECONDS):
-        return f"抓拍：超过 {settings.STUDY_SNAPSHOT_UPLOAD_SECONDS:g} 秒未上传"
+        return _("抓拍：超过 %(s)g 秒未上传") % {"s": settings.STUDY_SNAPSHOT_UPLOAD_SECONDS}
     if not image_bytes.startswith(JPEG_MAGIC):
-        return "抓拍：图像须为 JPEG"
+        return _("抓拍：图像须为 JPEG")
     if len(image_bytes) > MAX_SNAPSHOT_BYTES:
-        return "抓拍：图像过大（上限 2 MB）"
+        return _("抓拍：图像过大（上限 2 MB）")
     return None
 
 
@@ -202,7 +203,7 @@ def snapshot_upload(*, snapshot_id: int, user, image_bytes: bytes) -> Snapshot:
         raise ValidationError(refusal)
     snapshot = Snapshot.objects.select_for_update().select_related("session").get(pk=snapshot_id)
     if user.trainee_id != snapshot.session.trainee_id:
-        raise PermissionDenied("抓拍：不是本人的学习会话")
+        raise PermissionDenied(_("抓拍：不是本人的学习会话"))
     error = snapshot_upload_error(snapshot=snapshot, user=user, image_bytes=image_bytes)
     if error:
         raise ValidationError(error)

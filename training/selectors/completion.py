@@ -115,11 +115,10 @@ def _explain(progress: Progress) -> None:
             _("实训学时 %(got)s/%(need)s")
             % {"got": hours_text(progress.offline_practical), "need": hours_text(progress.required_practical)}
         )
-    reason = documentary_error(
+    if documentary_error(
         required=rule.documentary_required, included=progress.documentary_watched, title=rule.documentary_title
-    )
-    if reason:
-        reasons.append(reason.replace("缺少", "尚未观看"))
+    ):
+        reasons.append(_("尚未观看必学专题片《%(title)s》") % {"title": rule.documentary_title})
 
 
 def progress_for_enrollments(enrollments) -> list[Progress]:
