@@ -12,10 +12,11 @@ import contextlib
 import datetime
 from unittest import mock
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from oversight import rules
+from proctoring.demo import demo_lessons
 from training.demo.classes import PLANS, VENUE
 from training.models import (
     ClassSession,
@@ -32,6 +33,7 @@ from training.models import (
 from training.services.classes import attendance_record, class_session_create, offline_class_create
 from training.services.enrollments import enrollment_create, enrollment_mark_passed
 from training.services.hours import hours_credit_online
+from training.services.lessons import lesson_study_credit
 from training.services.people import trainee_create
 from training.services.plans import course_add, plan_approve, plan_create, plan_submit
 from training.services.projects import project_create
@@ -70,6 +72,7 @@ def _plans(project, staff, hr) -> dict:
             course_add(plan=plan, title=title, hours=hours, modality=modality, is_documentary=documentary)
         plan = plan_submit(plan=plan, by=staff)
         plans[personnel_class] = plan_approve(plan=plan, by=hr, comment="符合培训规则，同意实施")
+    demo_lessons(project)
     return plans
 
 
@@ -113,12 +116,22 @@ def _attend(sessions: list[ClassSession], enrollments, staff) -> None:
 
 
 def _study_online(enrollment, plan, day: datetime.date) -> None:
+    """Every lesson watched to its end through the service study uses (so /study/ and /me/progress/ agree); the
+    demo's clips are seconds long, so the rest of each course's hours stand for the full-length videos."""
     with as_of(_at(day, (20, 0))):
         for course in plan.courses.filter(modality=Modality.ONLINE):
-            hours_credit_online(
-                enrollment=enrollment, course=course, seconds=int(course.hours * 3600),
-                source=f"demo-history:{enrollment.pk}:{course.pk}",
-            )  # fmt: skip
+            for lesson in course.lessons.all():
+                lesson_study_credit(
+                    enrollment=enrollment, lesson=lesson, reached_second=lesson.duration_seconds,
+                    source=f"demo-history:{enrollment.pk}:lesson:{lesson.pk}",
+                )  # fmt: skip
+            done = enrollment.credited_hours.filter(course=course, voided_at__isnull=True).aggregate(s=Sum("seconds"))
+            rest = int(course.hours * 3600) - (done["s"] or 0)
+            if rest > 0:
+                hours_credit_online(
+                    enrollment=enrollment, course=course, seconds=rest,
+                    source=f"demo-history:{enrollment.pk}:{course.pk}",
+                )  # fmt: skip
 
 
 EXTRA = 150  # people of the earlier cohorts beyond those of trainees.csv (1 : 2 : 5 by class)
